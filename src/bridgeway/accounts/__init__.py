@@ -1,0 +1,1 @@
+"""Institutions, employers, users, roles, sessions, API tokens, consent and the audit log."""

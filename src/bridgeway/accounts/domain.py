@@ -1,0 +1,85 @@
+"""Pure account rules: roles, scopes, and what a principal may do. No database, no web framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The roles a person can hold; a person may hold several."""
+
+    LEARNER = "learner"
+    ADVISOR = "advisor"
+    ASSESSOR = "assessor"
+    PROGRAM_DESIGNER = "program_designer"
+    QA_REVIEWER = "qa_reviewer"
+    INSTITUTION_APPROVER = "institution_approver"
+    REGISTRAR = "registrar"
+    INSTITUTION_ADMIN = "institution_admin"
+    EMPLOYER = "employer"
+
+
+# Roles that act on behalf of an institution (tenant) rather than themselves.
+STAFF_ROLES: frozenset[Role] = frozenset(
+    {
+        Role.ADVISOR,
+        Role.ASSESSOR,
+        Role.PROGRAM_DESIGNER,
+        Role.QA_REVIEWER,
+        Role.INSTITUTION_APPROVER,
+        Role.REGISTRAR,
+        Role.INSTITUTION_ADMIN,
+    }
+)
+
+
+class Scope(StrEnum):
+    """What an API token may be used for; a browser session carries every scope its roles allow."""
+
+    TAXONOMY_READ = "taxonomy:read"
+    CATALOG_READ = "catalog:read"
+    CATALOG_WRITE = "catalog:write"
+    CREDENTIALS_READ = "credentials:read"
+    CREDENTIALS_ISSUE = "credentials:issue"
+    PLAR_READ = "plar:read"
+    PLAR_WRITE = "plar:write"
+    PLANNING_READ = "planning:read"
+    PLANNING_WRITE = "planning:write"
+    ACCOUNTS_ADMIN = "accounts:admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user, their tenant, their roles and (for tokens) the scopes granted."""
+
+    user_id: str
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    institution_id: str | None = None
+    employer_id: str | None = None
+    scopes: frozenset[Scope] | None = None  # None: a browser session, limited by roles only
+    via: str = "session"
+    csrf_token: str | None = field(default=None, repr=False)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Return True when the principal holds at least one of the roles."""
+        return bool(self.roles.intersection(roles))
+
+    def has_scope(self, scope: Scope) -> bool:
+        """Return True when the token (or session) allows the scope."""
+        return self.scopes is None or scope in self.scopes
+
+    def is_staff_of(self, institution_id: str | None) -> bool:
+        """Return True when the principal holds a staff role in that institution."""
+        return (
+            institution_id is not None
+            and self.institution_id == institution_id
+            and bool(self.roles.intersection(STAFF_ROLES))
+        )
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical form of an e-mail address used for lookups."""
+    return email.strip().lower()

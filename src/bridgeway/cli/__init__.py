@@ -1,0 +1,1 @@
+"""The bridgeway command line."""

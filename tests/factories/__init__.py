@@ -1,0 +1,1 @@
+"""Typed helpers that build domain objects for tests, telling the domain story."""
