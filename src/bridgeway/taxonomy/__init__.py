@@ -1,0 +1,1 @@
+"""Competencies, occupations, requirements, crosswalks and outlooks from official releases (ESCO, NOC, OaSIS, COPS, O*NET)."""
