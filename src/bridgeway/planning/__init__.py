@@ -1,0 +1,1 @@
+"""Planning: learner profiles, gap analysis, job transitions and training pathways."""

@@ -1,0 +1,1 @@
+"""Pure planning engines over plain arrays and records: no database, no web framework."""

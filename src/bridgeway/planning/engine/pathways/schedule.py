@@ -1,0 +1,114 @@
+"""Place chosen opportunities on a calendar: prerequisites first, real intakes, at most the learner's weekly hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bridgeway.planning.engine.pathways.problem import Problem, intake_weeks
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One opportunity in the plan, with its weeks and why it is there."""
+
+    id: str
+    title: str
+    start_week: int
+    end_week: int  # exclusive
+    start_date: dt.date
+    end_date: dt.date
+    hours: float
+    cost: float
+    credential: str | None
+    covers: list[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of the timeline."""
+
+    week: int
+    starts_on: dt.date
+    hours: float
+    activities: list[tuple[str, float]] = field(default_factory=list)
+
+
+def schedule(
+    p: Problem, chosen: list[int], reasons: dict[int, str]
+) -> tuple[list[PlannedItem], list[Week], bool]:
+    """List-schedule `chosen` (candidates are in topological order); returns items, weeks, and whether it overloads."""
+    pace = p.constraints.hours_per_week
+    load: list[float] = []
+    finish: dict[int, int] = {}
+    prereqs: dict[int, list[int]] = {}
+    for d, q in p.prereq_edges:
+        prereqs.setdefault(d, []).append(q)
+    items: list[PlannedItem] = []
+    overloaded = False
+    gaps = p.gaps
+    for i in sorted(chosen, key=lambda j: (j, p.earliest[j])):
+        o = p.opportunities[i]
+        ready = max([0, *(finish[q] for q in prereqs.get(i, []) if q in finish)])
+        per_week = o.hours / o.weeks
+        intakes = intake_weeks(o, p.start)
+        start = _first_slot(load, ready, o.weeks, per_week, pace, intakes)
+        if start is None:  # every later intake overloads the week: take the first intake after `ready`
+            overloaded = True
+            start = next((w for w in (intakes or []) if w >= ready), ready)
+        while len(load) < start + o.weeks:
+            load.append(0.0)
+        for w in range(start, start + o.weeks):
+            load[w] += per_week
+        finish[i] = start + o.weeks
+        items.append(
+            PlannedItem(
+                id=o.id,
+                title=o.title or o.id,
+                start_week=start,
+                end_week=start + o.weeks,
+                start_date=p.start + dt.timedelta(weeks=start),
+                end_date=p.start + dt.timedelta(weeks=start + o.weeks),
+                hours=o.hours,
+                cost=o.cost,
+                credential=o.credential,
+                covers=[gaps[j] for j in p.cover[i].indices],
+                reason=reasons.get(i, "closes gaps"),
+            )
+        )
+    items.sort(key=lambda it: (it.start_week, it.id))
+    weeks = []
+    for w, hours in enumerate(load):
+        acts = [
+            (it.id, round(it.hours / (it.end_week - it.start_week), 2))
+            for it in items
+            if it.start_week <= w < it.end_week
+        ]
+        weeks.append(
+            Week(
+                week=w + 1, starts_on=p.start + dt.timedelta(weeks=w), hours=round(hours, 2), activities=acts
+            )
+        )
+    return items, weeks, overloaded
+
+
+def _first_slot(
+    load: list[float], ready: int, length: int, per_week: float, pace: float, intakes: list[int] | None
+) -> int | None:
+    arr = np.array(load + [0.0] * (length + 1))
+
+    def fits(s: int) -> bool:
+        if s >= len(load):
+            return True
+        window = arr[s : s + length]
+        return bool(np.all(window + per_week <= pace + 1e-9))
+
+    if intakes is None:
+        s = ready
+        while not fits(s):
+            s += 1
+        return s
+    return next((w for w in intakes if w >= ready and fits(w)), None)

@@ -1,0 +1,287 @@
+"""Choose opportunities: an exact mixed-integer program (SciPy/HiGHS) and a greedy fallback with its LP gap.
+
+Variables: x_i (take opportunity i), y_r (stacking rule r earns its credential), s_i and f_i (start and finish
+week), T (weeks to finish). T is bounded below by every finish and by total hours ÷ hours per week; intakes enter
+as the earliest intake on or after the start date (the scheduler then places actual intakes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from bridgeway.planning.engine.pathways.problem import Objective, Problem
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Chosen candidate indices and how they were found."""
+
+    chosen: list[int]
+    objective: float
+    solver: str  # "milp" or "greedy"
+    status: str
+    lp_bound: float | None
+    gap: float | None  # (objective − LP bound) / objective, for the heuristic; 0 for an optimal MILP
+
+
+class Infeasible(Exception):
+    """The MILP has no solution (raised to the caller, which finds the binding constraint)."""
+
+
+def _model(
+    p: Problem, obj: Objective, *, budget: bool = True, deadline: bool = True
+) -> tuple[np.ndarray, list[LinearConstraint], Bounds, int]:
+    n, m = p.n, len(p.rules)
+    hours = np.array([o.hours for o in p.opportunities])
+    cost = np.array([o.cost for o in p.opportunities])
+    weeks = np.array([o.weeks for o in p.opportunities], dtype=np.float64)
+    pace = p.constraints.hours_per_week
+    xs, ys, ss, fs, t = 0, n, n + m, 2 * n + m, 3 * n + m
+    nv = t + 1
+    c = np.zeros(nv)
+    c[xs : xs + n] = obj.hours * hours / pace + obj.cost * cost
+    c[ys : ys + m] = -obj.credential
+    c[t] = obj.weeks
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    lo: list[np.ndarray] = []
+    hi: list[np.ndarray] = []
+    r0 = 0
+
+    def add(rr: np.ndarray, cc: np.ndarray, vv: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> None:
+        nonlocal r0
+        rows.append(rr + r0)
+        cols.append(cc)
+        vals.append(vv)
+        lo.append(lb)
+        hi.append(ub)
+        r0 += len(lb)
+
+    cover = p.cover.tocoo()
+    g = p.cover.shape[1]
+    add(
+        cover.col.astype(np.int64),
+        cover.row.astype(np.int64) + xs,
+        np.ones(cover.nnz),
+        np.ones(g),
+        np.full(g, np.inf),
+    )
+    if p.prereq_edges:
+        e = np.array(p.prereq_edges, dtype=np.int64)
+        k = np.arange(len(e))
+        add(
+            np.r_[k, k],
+            np.r_[e[:, 0], e[:, 1]] + xs,
+            np.r_[np.ones(len(e)), -np.ones(len(e))],
+            np.full(len(e), -np.inf),
+            np.zeros(len(e)),
+        )
+        add(
+            np.r_[k, k],
+            np.r_[ss + e[:, 0], fs + e[:, 1]],
+            np.r_[np.ones(len(e)), -np.ones(len(e))],
+            np.zeros(len(e)),
+            np.full(len(e), np.inf),
+        )
+    if budget and p.constraints.budget is not None:
+        add(
+            np.zeros(n, np.int64),
+            np.arange(n) + xs,
+            cost,
+            np.array([-np.inf]),
+            np.array([p.constraints.budget]),
+        )
+    for r, (_, members, need) in enumerate(p.rules):
+        mm = np.array(members, dtype=np.int64)
+        add(
+            np.zeros(len(mm) + 1, np.int64),
+            np.r_[ys + r, xs + mm],
+            np.r_[need, -np.ones(len(mm))],
+            np.array([-np.inf]),
+            np.array([0.0]),
+        )
+    i = np.arange(n)
+    # f_i − s_i − weeks_i x_i ≥ 0 ; s_i − earliest_i x_i ≥ 0 ; T − f_i ≥ 0
+    add(
+        np.r_[i, i, i],
+        np.r_[fs + i, ss + i, xs + i],
+        np.r_[np.ones(n), -np.ones(n), -weeks],
+        np.zeros(n),
+        np.full(n, np.inf),
+    )
+    add(np.r_[i, i], np.r_[ss + i, xs + i], np.r_[np.ones(n), -p.earliest], np.zeros(n), np.full(n, np.inf))
+    add(
+        np.r_[i, i],
+        np.r_[np.full(n, t), fs + i],
+        np.r_[np.ones(n), -np.ones(n)],
+        np.zeros(n),
+        np.full(n, np.inf),
+    )
+    add(
+        np.zeros(n + 1, np.int64),
+        np.r_[t, xs + i],
+        np.r_[1.0, -hours / pace],
+        np.zeros(1),
+        np.full(1, np.inf),
+    )
+    a = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r0, nv))
+    horizon = float(p.earliest.max(initial=0) + weeks.sum() + hours.sum() / pace + 1)
+    lb = np.zeros(nv)
+    ub = np.full(nv, horizon)
+    ub[xs : xs + n + m] = 1.0
+    lb[xs : xs + n] = p.forced.astype(np.float64)
+    if deadline and p.constraints.deadline_weeks is not None:
+        ub[t] = float(p.constraints.deadline_weeks)
+    return c, [LinearConstraint(a, np.concatenate(lo), np.concatenate(hi))], Bounds(lb, ub), n + m
+
+
+def solve_milp(
+    p: Problem, obj: Objective, *, time_limit: float = 0.25, budget: bool = True, deadline: bool = True
+) -> tuple[str, list[int] | None, float | None, float | None]:
+    """Return (status, chosen, objective, lp_bound); status is optimal, time_limit or infeasible."""
+    c, cons, bounds, n_int = _model(p, obj, budget=budget, deadline=deadline)
+    integrality = np.zeros(len(c))
+    integrality[:n_int] = 1
+    res = milp(
+        c,
+        constraints=cons,
+        integrality=integrality,
+        bounds=bounds,
+        options={"time_limit": time_limit, "disp": False, "mip_rel_gap": 1e-6},
+    )
+    if res.status == 2:
+        return "infeasible", None, None, None
+    if res.status == 0 and res.x is not None:
+        chosen = [int(i) for i in np.flatnonzero(res.x[: p.n] > 0.5)]
+        return "optimal", chosen, float(res.fun), getattr(res, "mip_dual_bound", None)
+    return "time_limit", None, None, getattr(res, "mip_dual_bound", None)
+
+
+def lp_bound(p: Problem, obj: Objective) -> float | None:
+    """The LP relaxation's optimum: a lower bound on any plan's objective."""
+    c, cons, bounds, _ = _model(p, obj)
+    res = milp(c, constraints=cons, bounds=bounds, options={"time_limit": 5.0, "disp": False})
+    return float(res.fun) if res.status == 0 else None
+
+
+def objective_value(p: Problem, chosen: list[int], obj: Objective) -> float:
+    """The model's objective for a set of chosen candidates (T from earliest starts and the hours bound)."""
+    sel = set(chosen)
+    finish = np.zeros(p.n)
+    prereqs: dict[int, list[int]] = {}
+    for d, q in p.prereq_edges:
+        prereqs.setdefault(d, []).append(q)
+    hours = 0.0
+    total = 0.0
+    for i in range(p.n):  # candidates are in topological order
+        if i not in sel:
+            continue
+        o = p.opportunities[i]
+        start = max([p.earliest[i], *(finish[q] for q in prereqs.get(i, []))])
+        finish[i] = start + o.weeks
+        hours += o.hours
+        total += obj.hours * o.hours / p.constraints.hours_per_week + obj.cost * o.cost
+    weeks = max(float(finish.max(initial=0.0)), hours / p.constraints.hours_per_week)
+    earned = sum(1 for _, members, need in p.rules if sum(1 for mm in members if mm in sel) >= need)
+    return total + obj.weeks * weeks - obj.credential * earned
+
+
+def greedy(p: Problem, obj: Objective) -> list[int]:
+    """Weighted set cover: cheapest cost per newly covered gap (with unmet prerequisites), then drop redundancy."""
+    pace = p.constraints.hours_per_week
+    unit = (
+        np.array(
+            [
+                obj.weeks * 0.5 * max(o.weeks, o.hours / pace)
+                + obj.hours * o.hours / pace
+                + obj.cost * o.cost
+                for o in p.opportunities
+            ]
+        )
+        + 1e-9
+    )
+    cost = np.array([o.cost for o in p.opportunities])
+    prereqs: dict[int, list[int]] = {}
+    dependants: dict[int, list[int]] = {}
+    for d, q in p.prereq_edges:
+        prereqs.setdefault(d, []).append(q)
+        dependants.setdefault(q, []).append(d)
+    selected: set[int] = set()
+    budget = p.constraints.budget if p.constraints.budget is not None else np.inf
+
+    def closure(i: int) -> set[int]:
+        out, stack = set(), [i]
+        while stack:
+            j = stack.pop()
+            if j not in selected and j not in out:
+                out.add(j)
+                stack.extend(prereqs.get(j, []))
+        return out
+
+    for i in np.flatnonzero(p.forced):
+        selected |= closure(int(i))
+    cover = p.cover.astype(np.float64).tocsr()
+    uncovered = np.ones(cover.shape[1])
+    if selected:
+        uncovered[np.asarray(cover[sorted(selected)].sum(axis=0)).ravel() > 0] = 0
+    spent = float(cost[sorted(selected)].sum()) if selected else 0.0
+    while uncovered.any():
+        gain = cover @ uncovered
+        best, best_ratio, best_set = -1, np.inf, set()
+        for i in np.flatnonzero(gain > 0):
+            c_set = closure(int(i))
+            extra = float(cost[list(c_set)].sum())
+            if spent + extra > budget + 1e-9:
+                continue
+            ratio = float(unit[list(c_set)].sum()) / gain[i]
+            if ratio < best_ratio:
+                best, best_ratio, best_set = int(i), ratio, c_set
+        if best < 0:
+            break  # nothing affordable covers the rest; the caller reports the plan as incomplete
+        selected |= best_set
+        spent += float(cost[list(best_set)].sum())
+        uncovered[cover[best].indices] = 0
+    # Reverse delete: drop the costliest opportunity whose gaps others cover and that nobody selected needs.
+    counts = np.asarray(cover[sorted(selected)].sum(axis=0)).ravel() if selected else np.zeros(cover.shape[1])
+    for i in sorted(selected, key=lambda j: -unit[j]):
+        if p.forced[i] or any(d in selected for d in dependants.get(i, [])):
+            continue
+        cols = cover[i].indices
+        if np.all(counts[cols] >= 2):
+            selected.discard(i)
+            counts[cols] -= 1
+    # Stacking: complete a credential when that lowers the objective.
+    best_value = objective_value(p, sorted(selected), obj)
+    for _, members, _ in p.rules:
+        trial = set(selected)
+        for mm in members:
+            trial |= closure(mm) if mm not in selected else set()
+        if float(cost[sorted(trial)].sum()) <= budget + 1e-9:
+            value = objective_value(p, sorted(trial), obj)
+            if value < best_value - 1e-9:
+                selected, best_value = trial, value
+    return sorted(selected)
+
+
+def select(
+    p: Problem, obj: Objective, *, time_limit: float = 0.25, force_heuristic: bool = False
+) -> Selection:
+    """Solve exactly within the time limit, else use the greedy heuristic and report its gap to the LP bound."""
+    if not force_heuristic:
+        status, chosen, value, _ = solve_milp(p, obj, time_limit=time_limit)
+        if status == "infeasible":
+            raise Infeasible
+        if status == "optimal" and chosen is not None and value is not None:
+            return Selection(chosen, objective_value(p, chosen, obj), "milp", "optimal", None, 0.0)
+    chosen = greedy(p, obj)
+    value = objective_value(p, chosen, obj)
+    bound = lp_bound(p, obj)
+    gap = None if bound is None else max(0.0, (value - bound) / max(abs(value), 1e-9))
+    return Selection(
+        chosen, value, "greedy", "time_limit" if not force_heuristic else "heuristic", bound, gap
+    )

@@ -1,0 +1,230 @@
+"""Rank target occupations for a learner: skills similarity, prospects, zone distance, licence flags, tiers.
+
+`build_index` precomputes everything that does not depend on the learner (column-major requirements, row totals,
+a latent skill space, prospects and zones); `rank` then costs one gather, one small dense product and a partial sort.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import svds
+
+from bridgeway.planning.engine.learner import LearnerVector
+from bridgeway.planning.engine.space import ESSENTIAL, RATED, OccupationSpace
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """How the composite score mixes its parts (documented in docs/planning.md)."""
+
+    coverage: float = 0.5  # share of the target's weighted requirements the learner holds
+    latent: float = 0.5  # cosine in a latent skill space (related skills transfer partly)
+    prospects: float = 0.15  # × COPS prospects score in [-1, 1]
+    zone_up: float = 0.06  # per job-zone step up from the learner's zone
+    zone_down: float = 0.03  # per step down (a move below one's qualifications)
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """Skills-similarity thresholds; calibrated per taxonomy (see planning.evaluation and docs/planning.md)."""
+
+    viable: float
+    highly_viable: float
+
+
+# Calibrated on ESCO against Nesta's published per-occupation counts (docs/planning.md, "Calibration").
+DEFAULT_TIERS = {"esco": Tiers(0.30, 0.42), "noc": Tiers(0.80, 0.88), "onet": Tiers(0.80, 0.88)}
+
+
+@dataclass
+class TransitionIndex:
+    """Learner-independent arrays for ranking over one occupation space."""
+
+    space: OccupationSpace
+    csc_indptr: np.ndarray
+    csc_rows: np.ndarray
+    csc_weight: np.ndarray
+    csc_level: np.ndarray
+    row_total: np.ndarray
+    occ_latent: np.ndarray
+    comp_latent: np.ndarray
+    weights: RankingWeights
+    tiers: Tiers
+    rated: bool
+    essential_mask: np.ndarray = field(repr=False)
+
+
+def build_index(
+    space: OccupationSpace,
+    *,
+    dims: int = 96,
+    weights: RankingWeights | None = None,
+    tiers: Tiers | None = None,
+) -> TransitionIndex:
+    """Precompute the ranking index of a space (a few seconds for ESCO; do it once per process)."""
+    req = space.requirement.tocsr()
+    # Carry level and kind through the CSR→CSC conversion by converting parallel matrices with the same pattern.
+    pattern = sp.csr_matrix(
+        (np.arange(1, req.nnz + 1, dtype=np.float64), req.indices, req.indptr), shape=req.shape
+    )
+    csc = pattern.tocsc()
+    csc.sort_indices()
+    order = csc.data.astype(np.int64) - 1
+    row_total = np.asarray(req.sum(axis=1)).ravel().astype(np.float64)
+    row_total[row_total == 0] = 1.0
+    occ_latent, comp_latent = _latent(req, dims)
+    rated = bool(np.any(space.kind == RATED))
+    return TransitionIndex(
+        space=space,
+        csc_indptr=csc.indptr.astype(np.int64),
+        csc_rows=csc.indices.astype(np.int64),
+        csc_weight=req.data[order].astype(np.float64),
+        csc_level=space.level[order].astype(np.float64),
+        row_total=row_total,
+        occ_latent=occ_latent,
+        comp_latent=comp_latent,
+        weights=weights or RankingWeights(),
+        tiers=tiers or DEFAULT_TIERS.get(space.taxonomy, Tiers(0.3, 0.4)),
+        rated=rated,
+        essential_mask=np.isin(space.kind, (ESSENTIAL, RATED)),
+    )
+
+
+def _latent(req: sp.csr_matrix, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """LSA: TF-IDF-weighted requirements → truncated SVD; occupations unit-normalised, competencies projected."""
+    n_occ, n_comp = req.shape
+    df = np.asarray((req > 0).sum(axis=0)).ravel()
+    idf = np.log((1 + n_occ) / (1 + df)) + 1.0
+    weighted = sp.csr_matrix(req.multiply(idf[None, :]))
+    k = max(1, min(dims, min(n_occ, n_comp) - 1))
+    u, s, vt = svds(weighted.astype(np.float64), k=k, random_state=0)
+    occ = u * s
+    occ /= np.maximum(np.linalg.norm(occ, axis=1, keepdims=True), 1e-12)
+    comp = (vt.T * idf[:, None]).astype(
+        np.float64
+    )  # learner z = Σ strength·idf·v  (same weighting as occupations)
+    return occ.astype(np.float32), comp.astype(np.float32)
+
+
+def skills_similarity(
+    index: TransitionIndex, learner: LearnerVector
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (skills similarity, coverage, latent cosine) of the learner to every occupation."""
+    starts, ends = index.csc_indptr[learner.cols], index.csc_indptr[learner.cols + 1]
+    lengths = ends - starts
+    pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    credit = np.repeat(learner.strength, lengths)
+    if index.rated:
+        have = np.repeat(learner.level, lengths)
+        need = index.csc_level[pos]
+        ratio = np.where(np.isnan(have) | (need <= 0), 1.0, np.minimum(1.0, have / np.maximum(need, 1e-9)))
+        credit = credit * ratio
+    covered = np.bincount(
+        index.csc_rows[pos], weights=index.csc_weight[pos] * credit, minlength=index.space.n_occupations
+    )
+    coverage = covered / index.row_total
+    z = learner.strength.astype(np.float32) @ index.comp_latent[learner.cols]
+    norm = float(np.linalg.norm(z))
+    latent = np.clip(index.occ_latent @ (z / norm), 0.0, 1.0) if norm > 0 else np.zeros_like(coverage)
+    w = index.weights
+    skills = (w.coverage * coverage + w.latent * latent) / (w.coverage + w.latent)
+    return skills, coverage, latent.astype(np.float64)
+
+
+def composite(index: TransitionIndex, skills: np.ndarray, zone_from: float | None) -> np.ndarray:
+    """Skills similarity plus prospects, minus job-zone distance."""
+    w = index.weights
+    score = skills + w.prospects * index.space.prospects
+    if zone_from is not None:
+        dz = np.nan_to_num(index.space.job_zone - zone_from, nan=0.0)
+        score = score - w.zone_up * np.maximum(dz, 0) - w.zone_down * np.maximum(-dz, 0)
+    return score
+
+
+def tier_of(index: TransitionIndex, skills: float) -> str:
+    """'highly viable', 'viable' or 'stretch'."""
+    if skills >= index.tiers.highly_viable:
+        return "highly viable"
+    return "viable" if skills >= index.tiers.viable else "stretch"
+
+
+@dataclass(frozen=True)
+class RankedOccupations:
+    """Top-k rows with their composite score, skills similarity, coverage and latent similarity."""
+
+    rows: np.ndarray
+    score: np.ndarray
+    skills: np.ndarray
+    coverage: np.ndarray
+    latent: np.ndarray
+
+
+def rank(
+    index: TransitionIndex, learner: LearnerVector, *, top: int = 10, candidates: np.ndarray | None = None
+) -> RankedOccupations:
+    """Rank every occupation (or `candidates`, a boolean mask) for one learner; the origin is left out."""
+    skills, coverage, latent = skills_similarity(index, learner)
+    score = composite(index, skills, learner.job_zone)
+    if learner.origin is not None:
+        score[learner.origin] = -np.inf
+    if candidates is not None:
+        score = np.where(candidates, score, -np.inf)
+    k = min(top, int(np.isfinite(score).sum()))
+    if k <= 0:
+        empty = np.zeros(0)
+        return RankedOccupations(empty.astype(np.int64), empty, empty, empty, empty)
+    part = np.argpartition(-score, k - 1)[:k]
+    rows = part[np.argsort(-score[part], kind="stable")]
+    return RankedOccupations(rows, score[rows], skills[rows], coverage[rows], latent[rows])
+
+
+def rank_batch(
+    index: TransitionIndex,
+    learners: sp.csr_matrix,
+    *,
+    zone_from: np.ndarray | None = None,
+    origins: np.ndarray | None = None,
+    top: int = 10,
+    chunk: int = 4096,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rank for many learners at once: `learners` is learners × competencies (strengths; levels ignored).
+
+    Returns (rows, score, skills), each learners × top. Origins (one row per learner, -1 for none) are excluded.
+    """
+    n = learners.shape[0]
+    out_rows = np.zeros((n, top), dtype=np.int32)
+    out_score = np.zeros((n, top), dtype=np.float32)
+    out_skills = np.zeros((n, top), dtype=np.float32)
+    req_t = index.space.requirement.T.tocsr().astype(np.float32)
+    inv_total = (1.0 / index.row_total).astype(np.float32)
+    w = index.weights
+    base = (w.prospects * index.space.prospects).astype(np.float32)
+    zone = np.nan_to_num(index.space.job_zone, nan=np.nan).astype(np.float32)
+    mix = np.float32(w.coverage / (w.coverage + w.latent))
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        x = learners[lo:hi].astype(np.float32)
+        coverage = (x @ req_t).toarray() * inv_total[None, :]
+        z = np.asarray(x @ index.comp_latent)
+        z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+        latent = np.clip(z @ index.occ_latent.T, 0.0, 1.0)
+        skills = mix * coverage + (1 - mix) * latent
+        score = skills + base[None, :]
+        if zone_from is not None:
+            dz = np.nan_to_num(zone[None, :] - zone_from[lo:hi, None].astype(np.float32), nan=0.0)
+            score -= w.zone_up * np.maximum(dz, 0) + w.zone_down * np.maximum(-dz, 0)
+        if origins is not None:
+            o = origins[lo:hi]
+            has = o >= 0
+            score[np.flatnonzero(has), o[has]] = -np.inf
+        part = np.argpartition(-score, top - 1, axis=1)[:, :top]
+        part_score = np.take_along_axis(score, part, axis=1)
+        order = np.argsort(-part_score, axis=1, kind="stable")
+        rows = np.take_along_axis(part, order, axis=1)
+        out_rows[lo:hi] = rows
+        out_score[lo:hi] = np.take_along_axis(part_score, order, axis=1)
+        out_skills[lo:hi] = np.take_along_axis(skills, rows, axis=1)
+    return out_rows, out_score, out_skills

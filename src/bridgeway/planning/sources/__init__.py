@@ -1,0 +1,70 @@
+"""Where occupation spaces come from: the official files now (cached on disk), the taxonomy service later."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from bridgeway.planning.engine.space import OccupationSpace
+from bridgeway.planning.errors import DataUnavailable, UnknownTaxonomy
+from bridgeway.planning.sources.files import LOADERS
+
+TAXONOMIES = tuple(LOADERS)
+_CACHE_VERSION = "4"
+_memory: dict[tuple[str, str], OccupationSpace] = {}
+
+
+def default_data_dir() -> Path:
+    """BRIDGEWAY_DATA_DIR, else ../shared/data relative to the working directory."""
+    return Path(os.environ.get("BRIDGEWAY_DATA_DIR", "../shared/data")).resolve()
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("BRIDGEWAY_CACHE_DIR") or os.path.join(
+        os.path.expanduser("~"), ".cache", "bridgeway"
+    )
+    return Path(base) / "planning"
+
+
+def _fingerprint(data_dir: Path) -> str:
+    h = hashlib.sha1(_CACHE_VERSION.encode())
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{path.relative_to(data_dir)}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:16]
+
+
+def load_space(taxonomy: str, data_dir: Path | None = None, *, use_cache: bool = True) -> OccupationSpace:
+    """Return the occupation space of `taxonomy` (esco, noc, onet) built from the official files."""
+    if taxonomy not in LOADERS:
+        raise UnknownTaxonomy(f"unknown taxonomy {taxonomy!r}; choose one of {', '.join(TAXONOMIES)}")
+    root = (data_dir or default_data_dir()).resolve()
+    if not root.is_dir():
+        raise DataUnavailable(f"official data directory not found: {root} (set BRIDGEWAY_DATA_DIR)")
+    key = (taxonomy, str(root))
+    if key in _memory:
+        return _memory[key]
+    path = _cache_dir() / f"{taxonomy}-{_fingerprint(root)}.pickle"
+    space: OccupationSpace | None = None
+    if use_cache and path.exists():
+        try:
+            with path.open("rb") as fh:
+                space = pickle.load(fh)  # our own cache file, written below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            space = None
+    if space is None:
+        space = LOADERS[taxonomy](root)
+        if use_cache:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump(space, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(path)
+            except OSError:
+                pass  # a read-only home only costs the rebuild next time
+    _memory[key] = space
+    return space
