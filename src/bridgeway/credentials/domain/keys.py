@@ -1,0 +1,89 @@
+"""Ed25519 issuer keys, protected at rest with AES-256-GCM under a key derived (HKDF) from the KEK."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_ED25519_PUB_MULTICODEC = b"\xed\x01"
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_KEK_INFO = b"bridgeway/issuer-key/v1"
+
+
+def _base58btc(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, rem = divmod(number, 58)
+        out = _B58[rem] + out
+    pad = len(data) - len(data.lstrip(b"\0"))
+    return "1" * pad + out
+
+
+def public_key_multibase(public_key: bytes) -> str:
+    """Encode a raw Ed25519 public key as Multikey publicKeyMultibase (z + base58btc of 0xed01 + key)."""
+    return "z" + _base58btc(_ED25519_PUB_MULTICODEC + public_key)
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A freshly generated Ed25519 key pair (raw 32-byte halves)."""
+
+    private_key: bytes
+    public_key: bytes
+
+    @property
+    def public_multibase(self) -> str:
+        """The public key as Multikey publicKeyMultibase."""
+        return public_key_multibase(self.public_key)
+
+
+def generate_key_pair() -> KeyPair:
+    """Generate an Ed25519 key pair from the operating system's random source."""
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return KeyPair(private_key=raw_private, public_key=raw_public)
+
+
+def public_key_of(private_key: bytes) -> bytes:
+    """Return the raw public key of a raw Ed25519 private key."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
+def _wrapping_key(kek: str, institution_id: str) -> bytes:
+    """Derive the per-institution AES-256 wrapping key from the key-encryption key (HKDF-SHA256)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=institution_id.encode(), info=_KEK_INFO).derive(
+        kek.encode()
+    )
+
+
+def encrypt_private_key(kek: str, *, institution_id: str, key_row_id: str, private_key: bytes) -> bytes:
+    """Encrypt a raw private key with AES-256-GCM; the row id is bound as associated data."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_wrapping_key(kek, institution_id)).encrypt(nonce, private_key, key_row_id.encode())
+    return b"\x01" + nonce + sealed
+
+
+def decrypt_private_key(kek: str, *, institution_id: str, key_row_id: str, ciphertext: bytes) -> bytes:
+    """Decrypt a stored private key; raise ValueError when the KEK is wrong or the ciphertext was altered."""
+    if len(ciphertext) < 29 or ciphertext[0] != 1:
+        raise ValueError("unknown private key envelope")
+    try:
+        return AESGCM(_wrapping_key(kek, institution_id)).decrypt(
+            ciphertext[1:13], ciphertext[13:], key_row_id.encode()
+        )
+    except InvalidTag:
+        raise ValueError("the private key cannot be decrypted with this key-encryption key") from None
+
+

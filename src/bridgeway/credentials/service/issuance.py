@@ -1,0 +1,200 @@
+"""Issuing Open Badges 3.0 credentials: one at a time, or many prepared together (the batch fast path)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bridgeway.accounts import errors as accounts_errors
+from bridgeway.accounts import service as accounts_service
+from bridgeway.accounts.domain import Principal
+from bridgeway.accounts.models import Institution
+from bridgeway.config import Settings
+from bridgeway.credentials import domain, errors, repository
+from bridgeway.credentials.domain import documents
+from bridgeway.credentials.models import IssuedCredential
+from bridgeway.credentials.schemas import AchievementDefinition, IssueRequest, Recipient
+from bridgeway.credentials.service import keys, signing, status
+from bridgeway.kit.clock import utcnow
+from bridgeway.kit.ids import new_id
+
+KINDS_NEEDING_ALIGNMENT = frozenset({"micro_credential", "assessment", "plar"})
+
+
+@dataclass(frozen=True)
+class ResolvedRecipient:
+    """Who a credential names: a DID, or a hashed e-mail; and the Bridgeway learner when known."""
+
+    user_id: str | None
+    did: str | None
+    email: str | None
+
+
+def resolve_recipient(session: Session, recipient: Recipient) -> ResolvedRecipient:
+    """Find the learner behind a recipient and pick how the credential names them (DID first)."""
+    if recipient.user_id:
+        user = accounts_service.get_user(session, recipient.user_id)
+        return ResolvedRecipient(user_id=user.id, did=recipient.did or user.did, email=user.email)
+    user_id = did = None
+    if recipient.email:
+        try:
+            user = accounts_service.get_user_by_email(session, recipient.email)
+        except accounts_errors.UnknownUser:
+            user = None
+        if user is not None:
+            user_id, did = user.id, user.did
+    return ResolvedRecipient(user_id=user_id, did=recipient.did or did, email=recipient.email)
+
+
+def check_achievement(achievement: AchievementDefinition, kind: str) -> None:
+    """Refuse an achievement that lacks what its kind of credential must carry."""
+    if kind in KINDS_NEEDING_ALIGNMENT and achievement.alignment is None:
+        raise errors.InvalidAchievement(f"a {kind.replace('_', ' ')} credential certifies one competency: give its alignment")
+    if kind in KINDS_NEEDING_ALIGNMENT and achievement.assessment is None:
+        raise errors.InvalidAchievement(f"a {kind.replace('_', ' ')} credential says how mastery was assessed")
+
+
+def _validity(request: IssueRequest, now: datetime) -> tuple[datetime, datetime | None]:
+    valid_from = request.valid_from or now
+    if valid_from.tzinfo is None:
+        raise errors.InvalidAchievement("valid_from needs a time zone")
+    valid_until = request.valid_until
+    if valid_until is None and request.achievement.valid_for_days:
+        valid_until = valid_from + timedelta(days=request.achievement.valid_for_days)
+    if valid_until is not None and (valid_until.tzinfo is None or valid_until <= valid_from):
+        raise errors.InvalidAchievement("valid_until must be a zoned time after valid_from")
+    return valid_from, valid_until
+
+
+def issue_prepared(
+    session: Session,
+    *,
+    settings: Settings,
+    institution: Institution,
+    items: list[tuple[IssueRequest, ResolvedRecipient]],
+) -> list[str]:
+    """Sign and store many credentials of one institution at once; return their ids (no audit, no checks)."""
+    if not items:
+        return []
+    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    did = keys.issuer_did(settings.base_url, institution)
+    issuer = documents.issuer_profile(did, institution.name, institution.url)
+    slots = status.allocate(session, institution=institution, count=len(items), settings=settings, key=key)
+    now = utcnow()
+    achievements: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    for (request, recipient), (lst, index) in zip(items, slots, strict=True):
+        definition = request.achievement
+        cache_key = definition.model_dump_json()
+        achievement = achievements.get(cache_key)
+        if achievement is None:
+            achievement = documents.achievement_json(definition, base_url=settings.base_url, slug=institution.slug,
+                                                     creator=issuer)
+            achievements[cache_key] = achievement
+        valid_from, valid_until = _validity(request, now)
+        identity = None
+        if recipient.did is None:
+            if recipient.email is None:
+                raise errors.InvalidRecipient("the recipient has neither a DID nor an e-mail address")
+            identity = domain.email_identity(recipient.email, domain.new_salt())
+        credential_id = new_id()
+        unsigned = documents.open_badge_credential(
+            credential_id=f"urn:uuid:{credential_id}",
+            issuer=issuer,
+            achievement=achievement,
+            subject_did=recipient.did,
+            identity=identity,
+            result=request.result,
+            evidence=request.evidence,
+            assessment=definition.assessment,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            status=documents.status_entries(status.status_base_url(settings.base_url, institution.slug, lst.sequence),
+                                            index),
+        )
+        rows.append({
+            "id": credential_id,
+            "institution_id": institution.id,
+            "learner_user_id": recipient.user_id,
+            "recipient_kind": "did" if recipient.did else "email_hash",
+            "recipient_identifier": recipient.did or (identity or {}).get("identityHash", ""),
+            "achievement_ref": definition.ref,
+            "achievement_name": definition.name,
+            "kind": request.kind,
+            "source_type": request.source_type,
+            "source_id": request.source_id,
+            "idempotency_key": request.idempotency_key,
+            "status_list_id": lst.id,
+            "status_index": index,
+            "status": domain.CredentialStatus.ACTIVE.value,
+            "signing_key_id": key.key_row_id,
+            "document": signing.sign(unsigned, key, created=now),
+            "issued_at": now,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        })
+    repository.insert_credentials(session, rows)
+    return [row["id"] for row in rows]
+
+
+def issue(
+    session: Session, *, settings: Settings, institution_id: str, request: IssueRequest, actor: Principal | None
+) -> IssuedCredential:
+    """Issue one credential; the same idempotency key returns the credential already issued."""
+    institution = accounts_service.get_institution(session, institution_id)
+    existing = repository.credential_by_idempotency_key(session, institution.id, request.idempotency_key)
+    recipient = resolve_recipient(session, request.recipient)
+    if existing is not None:
+        if existing.achievement_ref != request.achievement.ref or (
+            recipient.user_id is not None and existing.learner_user_id != recipient.user_id
+        ):
+            raise errors.IdempotencyMismatch(
+                f"the idempotency key '{request.idempotency_key}' was already used for another credential"
+            )
+        return existing
+    check_achievement(request.achievement, request.kind)
+    [credential_id] = issue_prepared(session, settings=settings, institution=institution, items=[(request, recipient)])
+    credential = repository.credential(session, credential_id)
+    assert credential is not None
+    accounts_service.record_audit(
+        session, actor=actor, action="credential.issued", entity_type="credential", entity_id=credential.id,
+        institution_id=institution.id,
+        after={"achievement": credential.achievement_ref, "kind": credential.kind, "learner": credential.learner_user_id,
+               "source": f"{request.source_type}:{request.source_id}" if request.source_type else None},
+    )
+    return credential
+
+
+def get(session: Session, *, credential_id: str) -> IssuedCredential:
+    """Return a credential by id or raise UnknownCredential."""
+    credential = repository.credential(session, credential_id)
+    if credential is None:
+        raise errors.UnknownCredential(f"no credential '{credential_id}'")
+    return credential
+
+
+def get_for(session: Session, *, credential_id: str, principal: Principal) -> IssuedCredential:
+    """Return a credential the principal may see: their own, or one of their institution's (staff)."""
+    credential = repository.credential(session, credential_id)
+    if credential is None or not (
+        credential.learner_user_id == principal.user_id or principal.is_staff_of(credential.institution_id)
+    ):
+        raise errors.UnknownCredential(f"no credential '{credential_id}' that you may see")
+    return credential
+
+
+def list_for_learner(session: Session, *, user_id: str) -> list[IssuedCredential]:
+    """Return every credential of a learner, newest first."""
+    return repository.credentials_of_learner(session, user_id)
+
+
+def list_for_institution(
+    session: Session, *, institution_id: str, limit: int = 50, offset: int = 0, learner_user_id: str | None = None
+) -> tuple[list[IssuedCredential], int]:
+    """Return a page of an institution's credentials and the total."""
+    return repository.credentials_of_institution(
+        session, institution_id, limit=limit, offset=offset, learner_user_id=learner_user_id
+    )

@@ -1,0 +1,26 @@
+"""The one place where the credentials domain calls bridgeway.vc: signing, status lists, verification, CLR.
+
+Keeping every call here means a change of the vc API touches one module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bridgeway.credentials.service.keys import SigningKey
+from bridgeway.vc._proofs import sign_credential
+from bridgeway.vc._status import StatusList
+
+
+def sign(document: dict[str, Any], key: SigningKey, *, created: datetime) -> dict[str, Any]:
+    """Return the document with an eddsa-rdfc-2022 DataIntegrityProof made by the key."""
+    private = Ed25519PrivateKey.from_private_bytes(key.private_key)
+    return sign_credential(document, private_key=private, verification_method=key.verification_method, created=created)
+
+
+def encode_status_list(bits: bytes) -> str:
+    """Return the encodedList of a bitstring: multibase base64url of its GZIP compression."""
+    return StatusList(length=len(bits) * 8, bits=bytearray(bits)).encode()
