@@ -1,0 +1,162 @@
+"""Data Integrity proofs with the EdDSA cryptosuites eddsa-rdfc-2022 and eddsa-jcs-2022.
+
+Spec: https://www.w3.org/TR/vc-di-eddsa/ (sections 3.3 eddsa-rdfc-2022 and 3.4 eddsa-jcs-2022) over
+https://www.w3.org/TR/vc-data-integrity/ . Canonicalisation: RDFC-1.0 (https://www.w3.org/TR/rdf-canon/) and
+JCS (RFC 8785).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from bridgeway.vc._errors import InvalidKey, MalformedDocument
+from bridgeway.vc._jcs import canonical_json
+from bridgeway.vc._jsonld import to_quads
+from bridgeway.vc._keys import base58btc_encode, multibase_decode_base58btc
+from bridgeway.vc._rdfc import canonicalize
+
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+CRYPTOSUITES = (RDFC, JCS)
+
+_CONFIG_CACHE: dict[tuple[Any, ...], bytes] = {}
+
+
+def format_datetime(moment: datetime) -> str:
+    """XML Schema dateTime in UTC with seconds precision (2026-01-31T12:00:00Z)."""
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical_document(document: dict[str, Any], cryptosuite: str) -> str:
+    """The canonical form a cryptosuite signs: RDFC-1.0 N-Quads or JCS JSON."""
+    if cryptosuite == RDFC:
+        return canonicalize(to_quads(document))
+    if cryptosuite == JCS:
+        return canonical_json(document)
+    raise MalformedDocument(f"unsupported cryptosuite {cryptosuite!r}")
+
+
+def _config_hash(config: dict[str, Any], cryptosuite: str) -> bytes:
+    key = (cryptosuite, canonical_json(config))
+    hit = _CONFIG_CACHE.get(key)
+    if hit is None:
+        if len(_CONFIG_CACHE) > 4096:
+            _CONFIG_CACHE.clear()
+        hit = hashlib.sha256(canonical_document(config, cryptosuite).encode("utf-8")).digest()
+        _CONFIG_CACHE[key] = hit
+    return hit
+
+
+def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any], cryptosuite: str) -> bytes:
+    """sha256(canonical proof config) || sha256(canonical document), the bytes that Ed25519 signs."""
+    document_hash = hashlib.sha256(canonical_document(unsecured, cryptosuite).encode("utf-8")).digest()
+    return _config_hash(proof_config, cryptosuite) + document_hash
+
+
+def create_proof(
+    document: dict[str, Any],
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    cryptosuite: str = RDFC,
+    created: datetime | None = None,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, Any]:
+    """Return the DataIntegrityProof for `document` (which must not carry a proof)."""
+    if cryptosuite not in CRYPTOSUITES:
+        raise MalformedDocument(f"unsupported cryptosuite {cryptosuite!r}")
+    proof: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": cryptosuite,
+        "created": format_datetime(created or datetime.now(UTC)),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    config = dict(proof)
+    if "@context" in document:
+        config["@context"] = document["@context"]
+    signature = private_key.sign(hash_data(document, config, cryptosuite))
+    proof["proofValue"] = "z" + base58btc_encode(signature)
+    return proof
+
+
+def sign_credential(
+    document: dict[str, Any],
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    cryptosuite: str = RDFC,
+    created: datetime | None = None,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, Any]:
+    """Return a copy of `document` secured with a DataIntegrityProof (refuses undefined terms and contexts)."""
+    if "proof" in document:
+        raise MalformedDocument("the document already carries a proof")
+    proof = create_proof(
+        document,
+        private_key=private_key,
+        verification_method=verification_method,
+        cryptosuite=cryptosuite,
+        created=created,
+        proof_purpose=proof_purpose,
+    )
+    return {**document, "proof": proof}
+
+
+def split_proof(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (unsecured document, proof); raise MalformedDocument when there is not exactly one proof."""
+    proof = document.get("proof")
+    if isinstance(proof, list):
+        if len(proof) != 1:
+            raise MalformedDocument("exactly one proof is supported")
+        proof = proof[0]
+    if not isinstance(proof, dict):
+        raise MalformedDocument("the document has no proof")
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    return unsecured, proof
+
+
+def check_proof_shape(proof: dict[str, Any]) -> None:
+    """Refuse a proof that is not a DataIntegrityProof with a supported cryptosuite and a proofValue."""
+    if proof.get("type") != "DataIntegrityProof":
+        raise MalformedDocument(f"unsupported proof type {proof.get('type')!r}")
+    if proof.get("cryptosuite") not in CRYPTOSUITES:
+        raise MalformedDocument(f"unsupported cryptosuite {proof.get('cryptosuite')!r}")
+    for field in ("verificationMethod", "proofPurpose", "proofValue"):
+        if not isinstance(proof.get(field), str):
+            raise MalformedDocument(f"the proof has no {field}")
+
+
+def verify_proof(unsecured: dict[str, Any], proof: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    """True when the proof's signature matches the document under `public_key`."""
+    check_proof_shape(proof)
+    cryptosuite = proof["cryptosuite"]
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in config:
+        proof_context = config["@context"]
+        document_context = unsecured.get("@context")
+        if not isinstance(proof_context, list) or not isinstance(document_context, list):
+            raise MalformedDocument("the proof's @context must be a list that starts the document's @context")
+        if document_context[: len(proof_context)] != proof_context:
+            raise MalformedDocument("the proof's @context does not match the document's @context")
+        unsecured = {**unsecured, "@context": proof_context}
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    try:
+        signature = multibase_decode_base58btc(proof["proofValue"])
+    except InvalidKey:
+        return False
+    if len(signature) != 64:
+        return False
+    try:
+        public_key.verify(signature, hash_data(unsecured, config, cryptosuite))
+    except InvalidSignature:
+        return False
+    return True
