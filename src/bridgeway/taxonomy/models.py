@@ -72,7 +72,9 @@ class Competency(Base):
     description: Mapped[str | None] = mapped_column(Text)
     skill_type: Mapped[str | None] = mapped_column(String(32))  # ESCO: "skill/competence" | "knowledge"
     reuse_level: Mapped[str | None] = mapped_column(String(32))  # ESCO: transversal ... occupation-specific
-    collections: Mapped[list[str]] = mapped_column(JSONType, default=list)  # ESCO: digital, green, language...
+    collections: Mapped[list[str]] = mapped_column(
+        JSONType, default=list
+    )  # ESCO: digital, green, language...
     extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
@@ -85,7 +87,9 @@ class CompetencyRelation(Base):
     release_id: Mapped[str] = mapped_column(ForeignKey("taxonomy_release.id", ondelete="CASCADE"), index=True)
     from_id: Mapped[str] = mapped_column(ForeignKey("competency.id", ondelete="CASCADE"), index=True)
     to_id: Mapped[str] = mapped_column(ForeignKey("competency.id", ondelete="CASCADE"), index=True)
-    relation: Mapped[str] = mapped_column(String(16))  # "broader" (from is narrower) | "essential" | "optional"
+    relation: Mapped[str] = mapped_column(
+        String(16)
+    )  # "broader" (from is narrower) | "essential" | "optional"
 
 
 class Occupation(Base):
@@ -143,7 +147,9 @@ class OccupationTitle(Base):
     release_id: Mapped[str] = mapped_column(ForeignKey("taxonomy_release.id", ondelete="CASCADE"), index=True)
     occupation_id: Mapped[str] = mapped_column(ForeignKey("occupation.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(16))  # "alternative" | "hidden" | "example" | "lay" | "alternate"
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # "alternative" | "hidden" | "example" | "lay" | "alternate"
     language: Mapped[str] = mapped_column(String(8), default="en")
 
 
