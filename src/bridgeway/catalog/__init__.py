@@ -1,0 +1,1 @@
+"""The quality-assured micro-credential catalogue: opportunities, definitions, QA and approval, stacking."""
