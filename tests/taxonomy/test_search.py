@@ -9,14 +9,22 @@ from bridgeway.taxonomy.search import Document, IndexCache, Label, MatchKind, Se
 
 def skill(code: str, label: str, *alts: str, source: str = "esco") -> Document:
     return Document(
-        id=f"id-{code}", kind="competency", source=source, code=code, label=label,
+        id=f"id-{code}",
+        kind="competency",
+        source=source,
+        code=code,
+        label=label,
         labels=tuple(Label(a, "alternative") for a in alts),
     )
 
 
 def occupation(code: str, label: str, *titles: str, source: str = "oasis", lang: str = "en") -> Document:
     return Document(
-        id=f"id-{code}", kind="occupation", source=source, code=code, label=label,
+        id=f"id-{code}",
+        kind="occupation",
+        source=source,
+        code=code,
+        label=label,
         labels=tuple(Label(t, "example_title", lang) for t in titles),
     )
 
@@ -35,7 +43,9 @@ def index() -> SearchIndex:
             skill("s8", "provide first aid training"),
             skill("s9", "reading comprehension", source="oasis"),
             occupation("72106.00", "Welders and related machine operators", "welder", "soudeur", "soudeuse"),
-            occupation("72100.00", "Machinists and machining and tooling inspectors", "machinist", "machiniste"),
+            occupation(
+                "72100.00", "Machinists and machining and tooling inspectors", "machinist", "machiniste"
+            ),
             occupation("72200.00", "Electricians (except industrial and power system)", "electrician"),
             occupation("72201.00", "Électriciens industriels", "électricienne industrielle", lang="fr"),
             occupation("51-4121.00", "Welders, Cutters, Solderers, and Brazers", "Welder", source="onet"),
@@ -82,7 +92,11 @@ def test_an_alternative_label_or_example_title_finds_its_entry_and_says_which_la
 ) -> None:
     hit = index.search("soudeuse").hits[0]
     assert hit.document.code == "72106.00"
-    assert (hit.matched_label, hit.matched_label_kind, hit.match) == ("soudeuse", "example_title", MatchKind.EXACT)
+    assert (hit.matched_label, hit.matched_label_kind, hit.match) == (
+        "soudeuse",
+        "example_title",
+        MatchKind.EXACT,
+    )
 
 
 def test_exact_then_prefix_matches_rank_above_fuzzy_ones(index: SearchIndex) -> None:
@@ -123,13 +137,19 @@ def test_results_page_through_with_a_total(index: SearchIndex) -> None:
     first = index.search("weld", limit=2)
     second = index.search("weld", limit=2, offset=2)
     assert first.total == second.total == everything.total == len(everything.hits)
-    assert [h.document.code for h in first.hits + second.hits] == [h.document.code for h in everything.hits[:4]]
+    assert [h.document.code for h in first.hits + second.hits] == [
+        h.document.code for h in everything.hits[:4]
+    ]
 
 
 def test_an_empty_query_lists_entries_alphabetically(index: SearchIndex) -> None:
     result = index.search("  ", kinds=["competency"], limit=3)
     assert result.total == 9
-    assert [h.document.label for h in result.hits] == ["first aid", "install electrical wiring", "join metals"]
+    assert [h.document.label for h in result.hits] == [
+        "first aid",
+        "install electrical wiring",
+        "join metals",
+    ]
 
 
 def test_nonsense_finds_nothing(index: SearchIndex) -> None:

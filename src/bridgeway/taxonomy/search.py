@@ -48,7 +48,9 @@ STOP_WORDS = frozenset(
     "au aux d de des du en et l la le les ou par pour sur un une".split()
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"})
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"}
+)
 MAX_QUERY_CHARS = 200
 
 
@@ -76,8 +78,9 @@ def max_edits(token: str) -> int:
 
 
 class MatchKind(IntEnum):
-    """How a label matched; higher ranks first."""
+    """How a label matched; higher ranks first (LISTED: no query, entries listed A–Z)."""
 
+    LISTED = 0
     FUZZY = 1
     WORDS = 2
     PREFIX = 3
@@ -85,7 +88,7 @@ class MatchKind(IntEnum):
 
     @property
     def label(self) -> str:
-        """Return the wire name (``exact``, ``prefix``, ``words``, ``fuzzy``)."""
+        """Return the wire name (``exact``, ``prefix``, ``words``, ``fuzzy``, ``listed``)."""
         return self.name.lower()
 
 
@@ -191,8 +194,12 @@ class SearchIndex:
         # Order of labels within the prefix tier: shorter (closer to the query) first, preferred before others.
         order = sorted(
             range(len(self._postings)),
-            key=lambda n: (len(self._postings[n].norm), not self._postings[n].preferred, self._postings[n].norm,
-                           codes[self._postings[n].doc]),
+            key=lambda n: (
+                len(self._postings[n].norm),
+                not self._postings[n].preferred,
+                self._postings[n].norm,
+                codes[self._postings[n].doc],
+            ),
         )
         self._prefix_rank: list[int] = [0] * len(order)
         for rank, label_no in enumerate(order):
@@ -233,7 +240,9 @@ class SearchIndex:
             hits = [self._browse_hit(n) for n in docs[offset : offset + limit]]
             return SearchResult(hits=hits, total=len(docs), query=query)
         ranked, total = self._rank(norm, allowed, need=offset + limit)
-        hits = [self._hit(label_no, match, score) for label_no, match, score in ranked[offset : offset + limit]]
+        hits = [
+            self._hit(label_no, match, score) for label_no, match, score in ranked[offset : offset + limit]
+        ]
         return SearchResult(hits=hits, total=total, query=query)
 
     def _allowed(self, kinds: Sequence[str] | None, sources: Sequence[str] | None) -> frozenset[int] | None:
@@ -257,7 +266,7 @@ class SearchIndex:
 
     def _browse_hit(self, doc_no: int) -> Hit:
         document = self.documents[doc_no]
-        return Hit(document, document.label, "preferred", "en", MatchKind.EXACT, 0.0)
+        return Hit(document, document.label, "preferred", "en", MatchKind.LISTED, 0.0)
 
     def _expand(self, word: str, allow_prefix: bool) -> _Expansion:
         """Find the vocabulary words this query word may stand for, with a quality for each."""
@@ -320,7 +329,13 @@ class SearchIndex:
         for label_no in exact:
             self._place(ranked, placed, label_no, MatchKind.EXACT, 100.0)
         for label_no in sorted((n for n in prefixed if n in candidates), key=self._prefix_rank.__getitem__):
-            self._place(ranked, placed, label_no, MatchKind.PREFIX, 80.0 + 19.0 * len(norm) / len(postings[label_no].norm))
+            self._place(
+                ranked,
+                placed,
+                label_no,
+                MatchKind.PREFIX,
+                80.0 + 19.0 * len(norm) / len(postings[label_no].norm),
+            )
         if len(ranked) >= need or len(ranked) == total:
             return ranked, total
         # Tiers 3 and 4: labels holding every query word (or a near spelling of it), scored.
@@ -343,7 +358,11 @@ class SearchIndex:
         return ranked, total
 
     def _place(
-        self, ranked: list[tuple[int, MatchKind, float]], placed: set[int], label_no: int, match: MatchKind,
+        self,
+        ranked: list[tuple[int, MatchKind, float]],
+        placed: set[int],
+        label_no: int,
+        match: MatchKind,
         score: float,
     ) -> None:
         doc = self._postings[label_no].doc
