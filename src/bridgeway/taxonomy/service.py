@@ -38,6 +38,7 @@ __all__ = [
     "RequirementMatrix",
     "data_sources",
     "data_stats",
+    "download_hint",
     "get_competency",
     "get_occupation",
     "get_release",
@@ -45,6 +46,7 @@ __all__ = [
     "iter_competencies",
     "iter_occupations",
     "latest_release",
+    "locate_releases",
     "occupation_duties",
     "occupation_requirements",
     "occupation_titles",
@@ -350,6 +352,27 @@ def requirement_matrix(session: Session, *, source: str, optional_weight: float 
 def data_sources() -> list[DataSource]:
     """Return each source's name, release, licence and attribution (for the About page and API metadata)."""
     return list(DATA_SOURCES)
+
+
+def locate_releases(data_dir: Path) -> list[tuple[DataSource, Path | None]]:
+    """Return each source in import order with its release folder under `data_dir`, or None when absent."""
+    by_source = {ds.source: ds for ds in DATA_SOURCES}
+    found: list[tuple[DataSource, Path | None]] = []
+    for source in SOURCES:
+        data_source = by_source[source]
+        folder = data_dir / data_source.folder
+        try:
+            release_files(source=source, path=folder)
+        except errors.ReleaseFilesMissing:
+            found.append((data_source, None))
+        else:
+            found.append((data_source, folder))
+    return found
+
+
+def download_hint(source: str) -> str:
+    """Where to download a source's release (for messages naming a missing release)."""
+    return str(_importer(source).DOWNLOAD)
 
 
 def data_stats(session: Session) -> dict[str, Any]:
