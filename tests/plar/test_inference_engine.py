@@ -236,3 +236,19 @@ def test_calibration_learns_to_trust_lexical_matches_when_they_are_right(
     ]
     calibration = fit_calibration(engine, queries)
     assert calibration.lexical > 0
+
+
+def test_an_interrupted_index_build_resumes_from_its_finished_chunks(tmp_path: Path) -> None:
+    class FailingBackend(CountingBackend):
+        def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+            if self.passages >= 4:
+                raise KeyboardInterrupt
+            return super().embed_passages(texts)
+
+    failing = FailingBackend()
+    with pytest.raises(KeyboardInterrupt):
+        build_index(RECORDS, failing, release="r", chunk=2, checkpoint_dir=tmp_path / "partial")
+    resumed = CountingBackend()
+    index = build_index(RECORDS, resumed, release="r", chunk=2, checkpoint_dir=tmp_path / "partial")
+    assert resumed.passages == len(RECORDS) - 4
+    assert np.allclose(index.vectors, build_index(RECORDS, HashingBackend(), release="r").vectors)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -74,16 +75,36 @@ def build_index(
     release: str,
     progress: Callable[[int, int], None] | None = None,
     chunk: int = 512,
+    checkpoint_dir: Path | None = None,
 ) -> CompetencyIndex:
-    """Embed every competency's passage (no cache)."""
+    """Embed every competency's passage; with `checkpoint_dir`, finished chunks are kept and reused."""
     texts = [passage_text(r) for r in records]
     parts = []
     for i in range(0, len(texts), chunk):
-        parts.append(backend.embed_passages(texts[i : i + chunk]))
+        saved = checkpoint_dir / f"chunk-{i // chunk:05d}.npy" if checkpoint_dir else None
+        part = _load_chunk(saved, min(chunk, len(texts) - i))
+        if part is None:
+            part = backend.embed_passages(texts[i : i + chunk]).astype(np.float32)
+            if saved is not None:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                tmp = saved.with_suffix(f".{os.getpid()}.tmp.npy")
+                np.save(tmp, part, allow_pickle=False)
+                os.replace(tmp, saved)
+        parts.append(part)
         if progress:
             progress(min(i + chunk, len(texts)), len(texts))
     vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 1), np.float32)
     return CompetencyIndex(tuple(records), vectors, backend.model_id, release)
+
+
+def _load_chunk(path: Path | None, rows: int) -> np.ndarray | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        part = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return part if part.shape[0] == rows else None
 
 
 def cache_dir_for(var_dir: Path, *, release: str, model_id: str) -> Path:
@@ -106,8 +127,11 @@ def load_or_build_index(
     if cached is not None:
         return cached
     started = time.perf_counter()
-    index = build_index(records, backend, release=release, progress=progress)
+    # An interrupted build resumes from its finished chunks (they are keyed by the passages' fingerprint).
+    partial = folder / f".partial-{digest[:16]}"
+    index = build_index(records, backend, release=release, progress=progress, checkpoint_dir=partial)
     _save(folder, index, digest, seconds=time.perf_counter() - started)
+    shutil.rmtree(partial, ignore_errors=True)
     return index
 
 
