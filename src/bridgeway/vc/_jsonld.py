@@ -79,15 +79,13 @@ def _process(
 
 def _top_context(context: Any) -> dict[str, Any]:
     urls = tuple(context) if isinstance(context, list) else (context,)
+    if not all(isinstance(url, str) for url in urls):
+        raise UnknownContext("inline (embedded) JSON-LD contexts are not accepted; use bundled context URLs")
     hit = _TOP.get(urls)
     if hit is not None:
         return hit
     known = bundled_context_urls()
     for url in urls:
-        if not isinstance(url, str):
-            raise UnknownContext(
-                "inline (embedded) JSON-LD contexts are not accepted; use bundled context URLs"
-            )
         if url not in known:
             raise UnknownContext(f"context {url!r} is not one of the bundled contexts")
     try:
@@ -125,6 +123,145 @@ def _jsonld_message(exc: Exception) -> str:
 # --- the fast path ---------------------------------------------------------------------------------------
 
 
+_NORMAL, _LIST, _GRAPH, _JSON = 0, 1, 2, 3
+
+
+class _Plan:
+    """How one property of one active context turns into quads (computed once, then reused)."""
+
+    __slots__ = ("expanded", "keyword", "kind", "maps", "predicate", "term_ctx")
+
+    def __init__(
+        self, expanded: str, keyword: bool, predicate: str, term_ctx: Any, kind: int, maps: bool
+    ) -> None:
+        self.expanded = expanded
+        self.keyword = keyword
+        self.predicate = predicate
+        self.term_ctx = term_ctx
+        self.kind = kind
+        self.maps = maps
+
+
+_PLANS: dict[int, tuple[dict[str, Any], dict[str, _Plan]]] = {}
+_SCOPED: dict[tuple[int, str | None, bool], tuple[dict[str, Any], dict[str, Any]]] = {}
+_TYPED: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], dict[str, Any]]] = {}
+_LOCAL: dict[tuple[int, tuple[Any, ...]], tuple[dict[str, Any], dict[str, Any]]] = {}
+_TYPE_TERMS: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+
+
+def _plans(ctx: dict[str, Any]) -> dict[str, _Plan]:
+    entry = _PLANS.get(id(ctx))
+    if entry is None or entry[0] is not ctx:
+        entry = _PLANS[id(ctx)] = (ctx, {})
+    return entry[1]
+
+
+def _plan(ctx: dict[str, Any], key: str) -> _Plan:
+    expanded = _vocab(ctx, key)
+    if expanded is None or not (expanded.startswith("@") or _ABSOLUTE.match(expanded)):
+        raise UndefinedTerm(f"property {key!r} is not defined by the document's contexts")
+    if expanded.startswith("_:"):
+        raise UndefinedTerm(f"property {key!r} expands to a blank node")
+    if expanded.startswith("@"):
+        return _Plan(expanded, True, "", ctx, _NORMAL, False)
+    if ctx.get("@language") is not None or ctx.get("@direction") is not None:
+        raise _Unsupported("default language")
+    mapping = ctx["mappings"].get(key)
+    term_ctx = ctx
+    container: Any = ()
+    coerce = None
+    if mapping:
+        if mapping.get("reverse"):
+            raise _Unsupported("@reverse")
+        if mapping.get("@language") is not None or mapping.get("@direction") is not None:
+            raise _Unsupported("term language")
+        scoped = mapping.get("@context")
+        if scoped is not None:
+            term_ctx = _process(ctx, scoped, override=True)
+        container = mapping.get("@container") or ()
+        coerce = mapping.get("@type")
+    maps = any(c in container for c in ("@language", "@index", "@id", "@type"))
+    if "@graph" in container and ("@id" in container or "@index" in container):
+        raise _Unsupported("graph map")
+    kind = (
+        _JSON
+        if coerce == "@json"
+        else _LIST
+        if "@list" in container
+        else _GRAPH
+        if "@graph" in container
+        else _NORMAL
+    )
+    return _Plan(expanded, False, iri(expanded), term_ctx, kind, maps)
+
+
+def _scoped(ctx: dict[str, Any], prop: str | None, must_revert: bool) -> dict[str, Any]:
+    """The active context for a node object under `prop`: type scope reverted, property scope applied."""
+    key = (id(ctx), prop, must_revert)
+    hit = _SCOPED.get(key)
+    if hit is not None and hit[0] is ctx:
+        return hit[1]
+    mapping = ctx["mappings"].get(prop) if prop is not None else None
+    property_scoped = mapping.get("@context") if mapping else None
+    result = ctx
+    if must_revert:
+        result = ctx.get("previousContext") or ctx
+    elif ctx.get("previousContext"):
+        result = ctx  # a value object or a bare reference keeps the type-scoped context
+    if property_scoped is not None:
+        result = _process(result, property_scoped, override=True)
+    _SCOPED[key] = (ctx, result)
+    return result
+
+
+def _local(ctx: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Apply an embedded @context, which may only name bundled context URLs."""
+    urls = tuple(context) if isinstance(context, list) else (context,)
+    known = bundled_context_urls()
+    for url in urls:
+        if not isinstance(url, str):
+            raise UnknownContext(
+                "inline (embedded) JSON-LD contexts are not accepted; use bundled context URLs"
+            )
+        if url not in known:
+            raise UnknownContext(f"context {url!r} is not one of the bundled contexts")
+    key = (id(ctx), urls)
+    hit = _LOCAL.get(key)
+    if hit is not None and hit[0] is ctx:
+        return hit[1]
+    result = _process(ctx, list(urls))
+    _LOCAL[key] = (ctx, result)
+    return result
+
+
+def _typed(ctx: dict[str, Any], types: tuple[str, ...]) -> dict[str, Any]:
+    """Apply the type-scoped contexts of `types` (sorted) to `ctx`."""
+    key = (id(ctx), types)
+    hit = _TYPED.get(key)
+    if hit is not None and hit[0] is ctx:
+        return hit[1]
+    result = ctx
+    for type_ in types:
+        scoped = (ctx["mappings"].get(type_) or {}).get("@context")
+        if scoped is not None and scoped is not False:
+            result = _process(result, scoped, propagate=False)
+    _TYPED[key] = (ctx, result)
+    return result
+
+
+def _type_term(ctx: dict[str, Any], type_: str) -> str:
+    key = (id(ctx), type_)
+    hit = _TYPE_TERMS.get(key)
+    if hit is not None and hit[0] is ctx:
+        return hit[1]
+    expanded = _vocab(ctx, type_)
+    if expanded is None or not _ABSOLUTE.match(expanded) or expanded.startswith("_:"):
+        raise UndefinedTerm(f"type {type_!r} is not defined by the document's contexts")
+    term = iri(expanded)
+    _TYPE_TERMS[key] = (ctx, term)
+    return term
+
+
 class _Emitter:
     __slots__ = ("blank", "counter", "quads")
 
@@ -157,78 +294,53 @@ class _Emitter:
         self, ctx: dict[str, Any], prop: str | None, element: dict[str, Any], graph: str
     ) -> str | None:
         """Expand a JSON object (node or value object) found under `prop`; return its RDF term."""
-        if "@context" in element:
-            raise UnknownContext("embedded @context inside a document is not accepted")
-        type_scoped: dict[str, Any] | None = None
-        mapping = ctx["mappings"].get(prop) if prop is not None else None
-        property_scoped = mapping.get("@context") if mapping else None
-        if ctx.get("previousContext"):
-            type_scoped = ctx
         must_revert = True
-        if type_scoped is not None and len(element) <= 2:
+        if len(element) <= 2 and ctx.get("previousContext") and "@context" not in element:
             for key in sorted(element):
-                expanded = _vocab(type_scoped, key)
+                expanded = _vocab(ctx, key)
                 if expanded == "@value":
                     must_revert = False
-                    ctx = type_scoped
                     break
                 if expanded == "@id" and len(element) == 1:
                     must_revert = False
                     break
-        if must_revert:
-            ctx = ctx.get("previousContext") or ctx
-        if property_scoped is not None:
-            ctx = _process(ctx, property_scoped, override=True)
-        type_ctx = ctx
+        type_ctx = _scoped(ctx, prop, must_revert)
+        if "@context" in element:  # an embedded credential (e.g. in a presentation) names its own contexts
+            type_ctx = _local(type_ctx, element["@context"])
         types: list[str] = []
-        keys: list[tuple[str, str]] = []
-        for key in sorted(element):
-            expanded = _vocab(ctx, key)
-            if expanded == "@type":
+        for key in element:
+            if _vocab(type_ctx, key) == "@type":
                 value = element[key]
                 for type_ in value if isinstance(value, list) else [value]:
                     if not isinstance(type_, str):
                         raise MalformedDocument('"type" values must be strings')
                     types.append(type_)
-        for type_ in sorted(types):
-            scoped = type_ctx["mappings"].get(type_, {}) or {}
-            scoped_ctx = scoped.get("@context")
-            if scoped_ctx is not None and scoped_ctx is not False:
-                ctx = _process(ctx, scoped_ctx, propagate=False)
-        for key in sorted(element):
-            expanded = _vocab(ctx, key)
-            if expanded is None or not (expanded.startswith("@") or _ABSOLUTE.match(expanded)):
-                raise UndefinedTerm(f"property {key!r} is not defined by the document's contexts")
-            if expanded.startswith("_:"):
-                raise UndefinedTerm(f"property {key!r} expands to a blank node")
-            keys.append((key, expanded))
-        expanded_keys = {e for _, e in keys}
-        if "@value" in expanded_keys:
+        ctx = _typed(type_ctx, tuple(sorted(types))) if types else type_ctx
+        plans = _plans(ctx)
+        keys: list[tuple[str, _Plan]] = []
+        special = None
+        for key in element:
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = _plan(ctx, key)
+            if plan.keyword:
+                if plan.expanded not in ("@id", "@type"):
+                    special = plan.expanded
+            keys.append((key, plan))
+        if special == "@value":
             return self.value_object(type_ctx, element, keys)
-        if expanded_keys & {
-            "@list",
-            "@set",
-            "@graph",
-            "@reverse",
-            "@included",
-            "@nest",
-            "@index",
-            "@language",
-            "@direction",
-            "@json",
-            "@none",
-        }:
+        if special is not None:
             raise _Unsupported("keyword")
         return self.node(ctx, type_ctx, element, keys, types, graph)
 
     def value_object(
-        self, type_ctx: dict[str, Any], element: dict[str, Any], keys: list[tuple[str, str]]
+        self, type_ctx: dict[str, Any], element: dict[str, Any], keys: list[tuple[str, _Plan]]
     ) -> str | None:
         fields: dict[str, Any] = {}
-        for key, expanded in keys:
-            if expanded not in _VALUE_KEYS or expanded in fields:
+        for key, plan in keys:
+            if plan.expanded not in _VALUE_KEYS or plan.expanded in fields:
                 raise MalformedDocument("invalid value object")
-            fields[expanded] = element[key]
+            fields[plan.expanded] = element[key]
         if "@index" in fields:
             raise _Unsupported("@index")
         value = fields["@value"]
@@ -260,13 +372,13 @@ class _Emitter:
         ctx: dict[str, Any],
         type_ctx: dict[str, Any],
         element: dict[str, Any],
-        keys: list[tuple[str, str]],
+        keys: list[tuple[str, _Plan]],
         types: list[str],
         graph: str,
     ) -> str:
         subject = None
-        for key, expanded in keys:
-            if expanded == "@id":
+        for key, plan in keys:
+            if plan.expanded == "@id":
                 if subject is not None:
                     raise MalformedDocument("colliding keywords: two properties expand to @id")
                 subject = self.node_id(ctx, element[key])
@@ -274,55 +386,43 @@ class _Emitter:
             subject = self.new_blank()
         quads = self.quads
         for type_ in types:
-            expanded_type = _vocab(type_ctx, type_)
-            if expanded_type is None or not _ABSOLUTE.match(expanded_type) or expanded_type.startswith("_:"):
-                raise UndefinedTerm(f"type {type_!r} is not defined by the document's contexts")
-            quads.append((subject, _RDF_TYPE, iri(expanded_type), graph))
-        for key, expanded in keys:
-            if expanded in ("@id", "@type"):
+            quads.append((subject, _RDF_TYPE, _type_term(type_ctx, type_), graph))
+        for key, plan in keys:
+            if plan.keyword:
                 continue
-            mapping = ctx["mappings"].get(key)
-            term_ctx = ctx
-            container: Any = ()
-            coerce = None
-            if mapping:
-                if mapping.get("reverse"):
-                    raise _Unsupported("@reverse")
-                scoped = mapping.get("@context")
-                if scoped is not None:
-                    term_ctx = _process(ctx, scoped, override=True)
-                container = mapping.get("@container") or ()
-                coerce = mapping.get("@type")
-                if mapping.get("@language") is not None or mapping.get("@direction") is not None:
-                    raise _Unsupported("term language")
-            if ctx.get("@language") is not None or ctx.get("@direction") is not None:
-                raise _Unsupported("default language")
-            predicate = iri(expanded)
+            predicate = plan.predicate
             value = element[key]
-            if coerce == "@json":
+            kind = plan.kind
+            if kind == _JSON:
                 quads.append((subject, predicate, literal(canonical_json(value), f"{RDF}JSON"), graph))
                 continue
-            if isinstance(value, dict) and any(
-                c in container for c in ("@language", "@index", "@id", "@type")
-            ):
+            if isinstance(value, dict) and plan.maps:
                 raise _Unsupported("map container")
-            if "@list" in container:
+            term_ctx = plan.term_ctx
+            if kind == _LIST:
                 head = self.list_(term_ctx, key, value if isinstance(value, list) else [value], graph)
                 quads.append((subject, predicate, head, graph))
                 continue
-            in_graph = "@graph" in container
-            if in_graph and ("@id" in container or "@index" in container):
-                raise _Unsupported("graph map")
-            for item in _flatten(value):
-                if in_graph:
-                    named = self.new_blank()
-                    self.item(term_ctx, key, item, named)
-                    quads.append((subject, predicate, named, graph))
+            items = value if isinstance(value, list) else (value,)
+            for item in items:
+                if isinstance(item, list):
+                    for nested in _flatten(item):
+                        self.emit(term_ctx, key, nested, subject, predicate, graph, kind)
                     continue
-                term = self.item(term_ctx, key, item, graph)
-                if term is not None:
-                    quads.append((subject, predicate, term, graph))
+                self.emit(term_ctx, key, item, subject, predicate, graph, kind)
         return subject
+
+    def emit(
+        self, ctx: dict[str, Any], key: str, item: Any, subject: str, predicate: str, graph: str, kind: int
+    ) -> None:
+        if kind == _GRAPH:
+            named = self.new_blank()
+            self.item(ctx, key, item, named)
+            self.quads.append((subject, predicate, named, graph))
+            return
+        term = self.item(ctx, key, item, graph)
+        if term is not None:
+            self.quads.append((subject, predicate, term, graph))
 
     def item(self, ctx: dict[str, Any], prop: str, item: Any, graph: str) -> str | None:
         if item is None:
@@ -444,6 +544,7 @@ def reference_quads(document: dict[str, Any]) -> list[Quad]:
         "base": None,
     }
     try:
+        _refuse_relative(processor.expand(document, dict(options)))
         dataset = processor.to_rdf(document, options)
     except jsonld.JsonLdError as exc:
         if isinstance(_root_cause(exc), UnknownContext):
@@ -459,10 +560,34 @@ def reference_quads(document: dict[str, Any]) -> list[Quad]:
             else (graph_name if graph_name.startswith("_:") else iri(graph_name))
         )
         for triple in triples:
+            for part in ("subject", "predicate", "object"):
+                value = triple[part]
+                if value["type"] == "IRI" and (
+                    value["value"].startswith(jsonld.DEFAULT_BASE_IRI) or not _ABSOLUTE.match(value["value"])
+                ):
+                    # pyld resolves undefined types and relative IRIs against a placeholder base
+                    raise UndefinedTerm(f"{value['value']!r} is not defined by the document's contexts")
             quads.append(
                 (_term(triple["subject"]), iri(triple["predicate"]["value"]), _term(triple["object"]), graph)
             )
     return quads
+
+
+def _refuse_relative(value: Any) -> None:
+    """pyld drops relative @type and @id values silently; the strict path refuses them."""
+    if isinstance(value, list):
+        for item in value:
+            _refuse_relative(item)
+    elif isinstance(value, dict):
+        if "@value" in value:
+            return
+        for key, item in value.items():
+            if key in ("@type", "@id"):
+                for name in item if isinstance(item, list) else [item]:
+                    if isinstance(name, str) and not name.startswith("_:") and not _ABSOLUTE.match(name):
+                        raise UndefinedTerm(f"{name!r} is not defined by the document's contexts")
+            else:
+                _refuse_relative(item)
 
 
 def _root_cause(exc: BaseException) -> BaseException:
