@@ -31,6 +31,7 @@ class Schedule(StrEnum):
     EVENINGS = "evenings"
     WEEKENDS = "weekends"
     SELF_PACED = "self_paced"
+    SHORT_BURST = "short_burst"
 
 
 class Delivery(StrEnum):
@@ -160,7 +161,7 @@ class Opportunity(BaseModel):
     hours: float = Field(ge=0)
     weeks: int = Field(ge=1)
     cost: float = Field(0.0, ge=0)
-    schedule: Schedule = Schedule.SELF_PACED
+    schedules: list[Schedule] = Field(default_factory=lambda: [Schedule.SELF_PACED], min_length=1)
     delivery: Delivery = Delivery.ONLINE
     region: str | None = None
     prerequisites: list[str] = Field(default_factory=list, description="Opportunity ids, all required")
@@ -173,13 +174,24 @@ class Opportunity(BaseModel):
 
 
 class StackingRule(BaseModel):
-    """A formal credential earned by completing `min_count` of `requires` (all of them when absent)."""
+    """A formal credential earned by `min_count` of `requires` (all when absent) and `electives_required` electives."""
 
     model_config = ConfigDict(extra="forbid")
 
     credential: str
-    requires: list[str] = Field(min_length=1)
+    requires: list[str] = Field(default_factory=list)
     min_count: int | None = Field(None, ge=1)
+    electives: list[str] = Field(default_factory=list)
+    electives_required: int = Field(0, ge=0)
+
+    def groups(self) -> list[tuple[list[str], int]]:
+        """(members, how many of them) pairs that must all hold."""
+        out = []
+        if self.requires:
+            out.append((self.requires, self.min_count or len(self.requires)))
+        if self.electives and self.electives_required:
+            out.append((self.electives, self.electives_required))
+        return out
 
 
 class Catalog(BaseModel):

@@ -39,6 +39,7 @@ class GapReport:
     readiness: float
     essential_readiness: float
     requirements: list[RequirementGap] = field(default_factory=list)
+    met_threshold: float = 0.55
 
     def by_status(self, status: str) -> list[RequirementGap]:
         """Requirements with the given status."""
@@ -118,6 +119,7 @@ def analyse(
         readiness=round(float((importance * met_credit).sum()) / total, 4),
         essential_readiness=round(float((importance[ess] * met_credit[ess]).sum()) / ess_total, 4),
         requirements=[lines[k] for k in order],
+        met_threshold=met_threshold,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bridgeway.planning.engine.space import OccupationSpace
+from bridgeway.planning.engine.space import RATED, OccupationSpace
 from bridgeway.planning.errors import EmptyProfile, UnknownOccupation
 from bridgeway.planning.schemas import CompetencyClaim, EvidenceKind, EvidenceWeights, LearnerProfile
 
@@ -106,11 +106,13 @@ def from_profile(
 
 def from_occupation(space: OccupationSpace, row: int) -> LearnerVector:
     """A worker who held occupation `row`: its requirements, at their importance and level, inferred from work."""
-    cols, weight, level, _ = space.requirements_of(row)
+    cols, weight, level, kind = space.requirements_of(row)
     zone = space.job_zone[row]
+    # Rated requirements carry proficiency in `level`, so the strength is full; ESCO keeps optional at its weight.
+    strength = np.where(kind == RATED, 1.0, weight).astype(np.float64)
     return LearnerVector(
         cols=cols.astype(np.int64),
-        strength=weight.astype(np.float64),
+        strength=strength,
         level=np.where(level > 0, level, np.nan).astype(np.float64),
         claims=(None,) * len(cols),
         recognised=np.zeros(len(cols), dtype=bool),

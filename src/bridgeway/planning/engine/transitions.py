@@ -1,7 +1,9 @@
 """Rank target occupations for a learner: skills similarity, prospects, zone distance, licence flags, tiers.
 
-`build_index` precomputes everything that does not depend on the learner (column-major requirements, row totals,
-a latent skill space, prospects and zones); `rank` then costs one gather, one small dense product and a partial sort.
+`build_index` precomputes everything that does not depend on the learner (column-major requirements, row totals and
+norms, prospects and zones); `rank` then costs one gather over the learner's columns, two bincounts and a partial
+sort. Skills similarity = mix of coverage (share of the target's weighted requirements the learner holds, at the
+level required) and cosine between requirement vectors (the baseline), which calibrated best against Nesta.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import svds
 
 from bridgeway.planning.engine.learner import LearnerVector
 from bridgeway.planning.engine.space import ESSENTIAL, RATED, OccupationSpace
@@ -21,7 +22,7 @@ class RankingWeights:
     """How the composite score mixes its parts (documented in docs/planning.md)."""
 
     coverage: float = 0.5  # share of the target's weighted requirements the learner holds
-    latent: float = 0.5  # cosine in a latent skill space (related skills transfer partly)
+    cosine: float = 0.5  # cosine between the learner's and the target's requirement vectors
     prospects: float = 0.15  # × COPS prospects score in [-1, 1]
     zone_up: float = 0.06  # per job-zone step up from the learner's zone
     zone_down: float = 0.03  # per step down (a move below one's qualifications)
@@ -35,8 +36,15 @@ class Tiers:
     highly_viable: float
 
 
+# Coverage vs cosine mix per taxonomy, chosen on held-out group structure (docs/planning.md, "Evaluation").
+DEFAULT_WEIGHTS = {
+    "esco": RankingWeights(),
+    "noc": RankingWeights(coverage=0.1, cosine=0.9),
+    "onet": RankingWeights(coverage=0.1, cosine=0.9),
+}
+
 # Calibrated on ESCO against Nesta's published per-occupation counts (docs/planning.md, "Calibration").
-DEFAULT_TIERS = {"esco": Tiers(0.30, 0.42), "noc": Tiers(0.80, 0.88), "onet": Tiers(0.80, 0.88)}
+DEFAULT_TIERS = {"esco": Tiers(0.091, 0.207), "noc": Tiers(0.924, 0.941), "onet": Tiers(0.801, 0.848)}
 
 
 @dataclass
@@ -49,8 +57,7 @@ class TransitionIndex:
     csc_weight: np.ndarray
     csc_level: np.ndarray
     row_total: np.ndarray
-    occ_latent: np.ndarray
-    comp_latent: np.ndarray
+    row_norm: np.ndarray
     weights: RankingWeights
     tiers: Tiers
     rated: bool
@@ -75,7 +82,8 @@ def build_index(
     order = csc.data.astype(np.int64) - 1
     row_total = np.asarray(req.sum(axis=1)).ravel().astype(np.float64)
     row_total[row_total == 0] = 1.0
-    occ_latent, comp_latent = _latent(req, dims)
+    row_norm = np.sqrt(np.asarray(req.multiply(req).sum(axis=1)).ravel()).astype(np.float64)
+    row_norm[row_norm == 0] = 1.0
     rated = bool(np.any(space.kind == RATED))
     return TransitionIndex(
         space=space,
@@ -84,35 +92,18 @@ def build_index(
         csc_weight=req.data[order].astype(np.float64),
         csc_level=space.level[order].astype(np.float64),
         row_total=row_total,
-        occ_latent=occ_latent,
-        comp_latent=comp_latent,
-        weights=weights or RankingWeights(),
+        row_norm=row_norm,
+        weights=weights or DEFAULT_WEIGHTS.get(space.taxonomy, RankingWeights()),
         tiers=tiers or DEFAULT_TIERS.get(space.taxonomy, Tiers(0.3, 0.4)),
         rated=rated,
         essential_mask=np.isin(space.kind, (ESSENTIAL, RATED)),
     )
 
 
-def _latent(req: sp.csr_matrix, dims: int) -> tuple[np.ndarray, np.ndarray]:
-    """LSA: TF-IDF-weighted requirements → truncated SVD; occupations unit-normalised, competencies projected."""
-    n_occ, n_comp = req.shape
-    df = np.asarray((req > 0).sum(axis=0)).ravel()
-    idf = np.log((1 + n_occ) / (1 + df)) + 1.0
-    weighted = sp.csr_matrix(req.multiply(idf[None, :]))
-    k = max(1, min(dims, min(n_occ, n_comp) - 1))
-    u, s, vt = svds(weighted.astype(np.float64), k=k, random_state=0)
-    occ = u * s
-    occ /= np.maximum(np.linalg.norm(occ, axis=1, keepdims=True), 1e-12)
-    comp = (vt.T * idf[:, None]).astype(
-        np.float64
-    )  # learner z = Σ strength·idf·v  (same weighting as occupations)
-    return occ.astype(np.float32), comp.astype(np.float32)
-
-
 def skills_similarity(
     index: TransitionIndex, learner: LearnerVector
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (skills similarity, coverage, latent cosine) of the learner to every occupation."""
+    """Return (skills similarity, coverage, cosine) of the learner to every occupation."""
     starts, ends = index.csc_indptr[learner.cols], index.csc_indptr[learner.cols + 1]
     lengths = ends - starts
     pos = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
@@ -122,16 +113,18 @@ def skills_similarity(
         need = index.csc_level[pos]
         ratio = np.where(np.isnan(have) | (need <= 0), 1.0, np.minimum(1.0, have / np.maximum(need, 1e-9)))
         credit = credit * ratio
-    covered = np.bincount(
-        index.csc_rows[pos], weights=index.csc_weight[pos] * credit, minlength=index.space.n_occupations
-    )
-    coverage = covered / index.row_total
-    z = learner.strength.astype(np.float32) @ index.comp_latent[learner.cols]
-    norm = float(np.linalg.norm(z))
-    latent = np.clip(index.occ_latent @ (z / norm), 0.0, 1.0) if norm > 0 else np.zeros_like(coverage)
+    rows, weight = index.csc_rows[pos], index.csc_weight[pos]
+    n = index.space.n_occupations
+    coverage = np.bincount(rows, weights=weight * credit, minlength=n).astype(np.float64) / index.row_total
+    value = learner.strength
+    if index.rated:  # the learner's proficiency on the taxonomy's scale, like the occupations' weights
+        value = value * np.where(np.isnan(learner.level), 1.0, learner.level / index.space.level_scale)
+    norm = float(np.sqrt(np.dot(value, value))) or 1.0
+    cosine = np.bincount(rows, weights=weight * np.repeat(value, lengths), minlength=n).astype(np.float64)
+    cosine /= index.row_norm * norm
     w = index.weights
-    skills = (w.coverage * coverage + w.latent * latent) / (w.coverage + w.latent)
-    return skills, coverage, latent.astype(np.float64)
+    skills = (w.coverage * coverage + w.cosine * cosine) / (w.coverage + w.cosine)
+    return skills, coverage, cosine
 
 
 def composite(index: TransitionIndex, skills: np.ndarray, zone_from: float | None) -> np.ndarray:
@@ -153,20 +146,20 @@ def tier_of(index: TransitionIndex, skills: float) -> str:
 
 @dataclass(frozen=True)
 class RankedOccupations:
-    """Top-k rows with their composite score, skills similarity, coverage and latent similarity."""
+    """Top-k rows with their composite score, skills similarity, coverage and cosine."""
 
     rows: np.ndarray
     score: np.ndarray
     skills: np.ndarray
     coverage: np.ndarray
-    latent: np.ndarray
+    cosine: np.ndarray
 
 
 def rank(
     index: TransitionIndex, learner: LearnerVector, *, top: int = 10, candidates: np.ndarray | None = None
 ) -> RankedOccupations:
     """Rank every occupation (or `candidates`, a boolean mask) for one learner; the origin is left out."""
-    skills, coverage, latent = skills_similarity(index, learner)
+    skills, coverage, cosine = skills_similarity(index, learner)
     score = composite(index, skills, learner.job_zone)
     if learner.origin is not None:
         score[learner.origin] = -np.inf
@@ -178,7 +171,7 @@ def rank(
         return RankedOccupations(empty.astype(np.int64), empty, empty, empty, empty)
     part = np.argpartition(-score, k - 1)[:k]
     rows = part[np.argsort(-score[part], kind="stable")]
-    return RankedOccupations(rows, score[rows], skills[rows], coverage[rows], latent[rows])
+    return RankedOccupations(rows, score[rows], skills[rows], coverage[rows], cosine[rows])
 
 
 def rank_batch(
@@ -200,18 +193,19 @@ def rank_batch(
     out_skills = np.zeros((n, top), dtype=np.float32)
     req_t = index.space.requirement.T.tocsr().astype(np.float32)
     inv_total = (1.0 / index.row_total).astype(np.float32)
+    inv_norm = (1.0 / index.row_norm).astype(np.float32)
     w = index.weights
     base = (w.prospects * index.space.prospects).astype(np.float32)
     zone = np.nan_to_num(index.space.job_zone, nan=np.nan).astype(np.float32)
-    mix = np.float32(w.coverage / (w.coverage + w.latent))
+    mix = np.float32(w.coverage / (w.coverage + w.cosine))
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         x = learners[lo:hi].astype(np.float32)
-        coverage = (x @ req_t).toarray() * inv_total[None, :]
-        z = np.asarray(x @ index.comp_latent)
-        z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
-        latent = np.clip(z @ index.occ_latent.T, 0.0, 1.0)
-        skills = mix * coverage + (1 - mix) * latent
+        dot = (x @ req_t).toarray()
+        x_norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1), dtype=np.float32))
+        skills = dot * (mix * inv_total[None, :]) + dot * ((1 - mix) * inv_norm[None, :]) / np.maximum(
+            x_norm, 1e-12
+        )
         score = skills + base[None, :]
         if zone_from is not None:
             dz = np.nan_to_num(zone[None, :] - zone_from[lo:hi, None].astype(np.float32), nan=0.0)

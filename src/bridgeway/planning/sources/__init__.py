@@ -12,7 +12,7 @@ from bridgeway.planning.errors import DataUnavailable, UnknownTaxonomy
 from bridgeway.planning.sources.files import LOADERS
 
 TAXONOMIES = tuple(LOADERS)
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "6"
 _memory: dict[tuple[str, str], OccupationSpace] = {}
 
 

@@ -267,7 +267,7 @@ def load_onet(data_dir: Path) -> OccupationSpace:
         licence_notes=notes,
         clb_required=[clb_for_zone(z, g) for z, g in zip(zone, reg, strict=True)],
         level_scale=7.0,
-        groups={"soc_minor": np.array([c[:4] for c in codes])},
+        groups={"soc_minor": np.array([c[:5] for c in codes])},
         sources=[
             "O*NET 29.2 (U.S. DOL, CC BY 4.0)",
             "bcgov O*NET→NOC 2021 (Apache-2.0)",

@@ -14,7 +14,7 @@ from bridgeway.planning.engine.pathways.problem import (
     weighted_objective,
 )
 from bridgeway.planning.engine.pathways.schedule import PlannedItem, Week, schedule
-from bridgeway.planning.engine.pathways.solve import Infeasible, Selection, select, solve_milp
+from bridgeway.planning.engine.pathways.solve import Infeasible, Selection, rule_earned, select, solve_milp
 from bridgeway.planning.errors import NoFeasiblePlan
 from bridgeway.planning.schemas import Catalog, Constraints
 
@@ -200,10 +200,12 @@ def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]
         for it in items
         if it.credential
     ]
-    for rule, members, need in p.rules:
-        done = sorted(by_id[p.opportunities[m].id].end_week for m in members if m in chosen)
-        if len(done) >= need:
-            week = done[need - 1]
+    for rule, groups in p.rules:
+        if rule_earned(groups, chosen):
+            week = max(
+                sorted(by_id[p.opportunities[m].id].end_week for m in members if m in chosen)[need - 1]
+                for members, need in groups
+            )
             credentials.append(
                 {
                     "credential": rule.credential,

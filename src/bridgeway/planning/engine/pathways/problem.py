@@ -53,7 +53,9 @@ class Problem:
     not_offered: list[str]
     cover: sp.csr_matrix  # opportunities × gaps (bool)
     prereq_edges: list[tuple[int, int]]  # (dependant, prerequisite) inside the candidates
-    rules: list[tuple[StackingRule, list[int], int]]  # rule, candidate indices, count still needed
+    rules: list[
+        tuple[StackingRule, list[tuple[list[int], int]]]
+    ]  # rule, [(candidate indices, count still needed)]
     earliest: np.ndarray  # earliest start week (first intake on or after the start date)
     forced: np.ndarray  # bool: wraparound supports that must be in every plan
     constraints: Constraints
@@ -121,8 +123,9 @@ def exclusion_reason(o: Opportunity, c: Constraints, start: dt.date) -> str | No
     """Why the learner cannot take this opportunity at all, or None."""
     if c.online_only and o.delivery != Delivery.ONLINE:
         return "online only"
-    if o.schedule != Schedule.SELF_PACED and o.schedule not in c.schedule:
-        return f"schedule ({o.schedule.value} not in {', '.join(s.value for s in c.schedule)})"
+    if Schedule.SELF_PACED not in o.schedules and not set(o.schedules) & set(c.schedule):
+        offered = ", ".join(s.value for s in o.schedules)
+        return f"schedule ({offered} not in {', '.join(s.value for s in c.schedule)})"
     if c.region and o.delivery != Delivery.ONLINE and o.region and o.region != c.region:
         return f"region ({o.region}, learner in {c.region})"
     if o.hours / o.weeks > c.hours_per_week + 1e-9:
@@ -207,10 +210,16 @@ def build_problem(
     edges = [(index[oid], index[p]) for oid in order for p in by_id[oid].prerequisites if p not in completed]
     rules = []
     for rule in catalog.stacking_rules:
-        need = (rule.min_count or len(rule.requires)) - sum(1 for r in rule.requires if r in completed)
-        members = [index[r] for r in rule.requires if r in index]
-        if 0 < need <= len(members):
-            rules.append((rule, members, need))
+        groups, possible = [], bool(rule.groups())
+        for names, count in rule.groups():
+            need = count - sum(1 for r in names if r in completed)
+            members = [index[r] for r in names if r in index]
+            if need > len(members):
+                possible = False
+            elif need > 0:
+                groups.append((members, need))
+        if possible and groups:
+            rules.append((rule, groups))
     earliest = np.array([(intake_weeks(by_id[o], start) or [0])[0] for o in order], dtype=np.float64)
     return Problem(
         opportunities=[by_id[o] for o in order],

@@ -187,8 +187,13 @@ def objective_value(p: Problem, chosen: list[int], obj: Objective) -> float:
         hours += o.hours
         total += obj.hours * o.hours / p.constraints.hours_per_week + obj.cost * o.cost
     weeks = max(float(finish.max(initial=0.0)), hours / p.constraints.hours_per_week)
-    earned = sum(1 for _, members, need in p.rules if sum(1 for mm in members if mm in sel) >= need)
+    earned = sum(1 for _, groups in p.rules if rule_earned(groups, sel))
     return total + obj.weeks * weeks - obj.credential * earned
+
+
+def rule_earned(groups: list[tuple[list[int], int]], selected: set[int]) -> bool:
+    """Whether a stacking rule's every group has enough selected members."""
+    return all(sum(1 for m in members if m in selected) >= need for members, need in groups)
 
 
 def greedy(p: Problem, obj: Objective) -> list[int]:
@@ -257,10 +262,14 @@ def greedy(p: Problem, obj: Objective) -> list[int]:
             counts[cols] -= 1
     # Stacking: complete a credential when that lowers the objective.
     best_value = objective_value(p, sorted(selected), obj)
-    for _, members, _ in p.rules:
+    for _, groups in p.rules:
         trial = set(selected)
-        for mm in members:
-            trial |= closure(mm) if mm not in selected else set()
+        for members, need in groups:
+            missing = need - sum(1 for mm in members if mm in trial)
+            for mm in sorted((mm for mm in members if mm not in trial), key=lambda j: unit[j])[
+                : max(missing, 0)
+            ]:
+                trial |= closure(mm)
         if float(cost[sorted(trial)].sum()) <= budget + 1e-9:
             value = objective_value(p, sorted(trial), obj)
             if value < best_value - 1e-9:

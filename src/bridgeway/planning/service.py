@@ -1,0 +1,369 @@
+"""Planning use cases: ranked transitions, gap analysis and pathways, over the official files (the database later).
+
+Each returns plain dataclasses; `to_jsonable` turns any of them into JSON-ready dicts for the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from bridgeway.planning.engine import gaps as gap_engine
+from bridgeway.planning.engine import learner as learner_engine
+from bridgeway.planning.engine import transitions as transition_engine
+from bridgeway.planning.engine.pathways import (
+    OBJECTIVES,
+    Objective,
+    PathwayResult,
+    plan_pathway,
+    supports_for,
+)
+from bridgeway.planning.engine.space import OccupationSpace
+from bridgeway.planning.engine.transitions import TransitionIndex
+from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
+from bridgeway.planning.sources import _cache_dir, _fingerprint, default_data_dir, load_space
+from bridgeway.planning.sources.files import esco_to_onet, noc_to_onet
+
+_indexes: dict[tuple[str, str], TransitionIndex] = {}
+
+
+def transition_index(*, taxonomy: str, data_dir: Path | None = None) -> TransitionIndex:
+    """The learner-independent ranking index of a taxonomy (built once, cached in memory and on disk)."""
+    root = (data_dir or default_data_dir()).resolve()
+    key = (taxonomy, str(root))
+    if key in _indexes:
+        return _indexes[key]
+    space = load_space(taxonomy, root)
+    path = _cache_dir() / f"{taxonomy}-index-{_fingerprint(root)}.pickle"
+    index: TransitionIndex | None = None
+    if path.exists() and not os.environ.get("BRIDGEWAY_NO_CACHE"):
+        try:
+            with path.open("rb") as fh:
+                index = pickle.load(fh)  # our own cache file
+            index.space = space  # type: ignore[union-attr]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            index = None
+    if index is None:
+        index = transition_engine.build_index(space)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            space_ref, index.space = index.space, None  # type: ignore[assignment]
+            with tmp.open("wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            index.space = space_ref
+            tmp.replace(path)
+        except OSError:
+            index.space = space
+    _indexes[key] = index
+    return index
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One ranked target occupation that explains itself."""
+
+    rank: int
+    code: str
+    title: str
+    score: float
+    skills_similarity: float
+    coverage: float
+    tier: str
+    transferable: list[str]
+    missing: list[str]
+    outlook: dict[str, Any] | None
+    job_zone: float | None
+    zone_change: float | None
+    regulated: bool
+    licence_note: str | None
+
+
+@dataclass(frozen=True)
+class TransitionReport:
+    """Ranked transitions from an occupation or a profile."""
+
+    taxonomy: str
+    origin: str | None
+    origin_title: str | None
+    tiers: dict[str, float]
+    recommendations: list[Recommendation]
+
+
+def learner_vector(
+    index: TransitionIndex, *, from_code: str | None = None, profile: LearnerProfile | None = None
+) -> learner_engine.LearnerVector:
+    """The learner as a vector over the taxonomy, from an occupation code or a profile."""
+    space = index.space
+    if profile is not None:
+        return learner_engine.from_profile(space, profile)
+    if from_code is None:
+        raise ValueError("give from_code or profile")
+    return learner_engine.from_occupation(space, learner_engine.resolve_occupation(space, from_code))
+
+
+def rank_transitions(
+    *,
+    taxonomy: str,
+    from_code: str | None = None,
+    profile: LearnerProfile | None = None,
+    top: int = 10,
+    explain: bool = True,
+    data_dir: Path | None = None,
+) -> TransitionReport:
+    """Rank target occupations for a previous occupation or a learner profile, with explanations."""
+    index = transition_index(taxonomy=taxonomy, data_dir=data_dir)
+    learner = learner_vector(index, from_code=from_code, profile=profile)
+    ranked = transition_engine.rank(index, learner, top=top)
+    space = index.space
+    recs = [
+        _recommendation(index, learner, k + 1, int(row), float(s), float(sk), float(cov), explain)
+        for k, (row, s, sk, cov) in enumerate(
+            zip(ranked.rows, ranked.score, ranked.skills, ranked.coverage, strict=True)
+        )
+    ]
+    origin = learner.origin
+    return TransitionReport(
+        taxonomy=taxonomy,
+        origin=None if origin is None else space.codes[origin],
+        origin_title=None if origin is None else space.titles[origin],
+        tiers={"viable": index.tiers.viable, "highly_viable": index.tiers.highly_viable},
+        recommendations=recs,
+    )
+
+
+def _recommendation(
+    index: TransitionIndex,
+    learner: learner_engine.LearnerVector,
+    rank: int,
+    row: int,
+    score: float,
+    skills: float,
+    coverage: float,
+    explain: bool,
+) -> Recommendation:
+    space = index.space
+    transferable: list[str] = []
+    missing: list[str] = []
+    if explain:
+        cols, weight, _, kinds = space.requirements_of(row)
+        have = np.isin(cols, learner.cols)
+        order = np.argsort(-weight, kind="stable")
+        transferable = [space.competency_labels[cols[k]] for k in order if have[k]][:8]
+        missing = [space.competency_labels[cols[k]] for k in order if not have[k] and kinds[k] != 2][:8]
+    outlook = space.outlooks[row]
+    zone = space.job_zone[row]
+    return Recommendation(
+        rank=rank,
+        code=space.codes[row],
+        title=space.titles[row],
+        score=round(score, 4),
+        skills_similarity=round(skills, 4),
+        coverage=round(coverage, 4),
+        tier=transition_engine.tier_of(index, skills),
+        transferable=transferable,
+        missing=missing,
+        outlook=None if outlook is None else dataclasses.asdict(outlook),
+        job_zone=None if np.isnan(zone) else float(zone),
+        zone_change=None if learner.job_zone is None or np.isnan(zone) else float(zone - learner.job_zone),
+        regulated=bool(space.regulated[row]),
+        licence_note=space.licence_notes[row] or None,
+    )
+
+
+@dataclass(frozen=True)
+class GapAnalysis:
+    """The gap report against the target, plus the O*NET requirements reached through the crosswalk."""
+
+    primary: gap_engine.GapReport
+    crosswalked: list[gap_engine.GapReport]
+
+
+def gap_analysis(
+    *,
+    taxonomy: str,
+    code: str,
+    profile: LearnerProfile,
+    include_crosswalk: bool = True,
+    data_dir: Path | None = None,
+) -> GapAnalysis:
+    """Every requirement of the target with its source, the learner's status and evidence, and readiness."""
+    space = load_space(taxonomy, data_dir)
+    row = learner_engine.resolve_occupation(space, code)
+    threshold = profile.evidence_weights.met_threshold
+    primary = gap_engine.analyse(space, row, _profile_vector(space, profile), met_threshold=threshold)
+    crosswalked: list[gap_engine.GapReport] = []
+    if include_crosswalk and taxonomy in {"esco", "noc"}:
+        root = (data_dir or default_data_dir()).resolve()
+        if taxonomy == "esco":
+            hit = esco_to_onet(root).get(space.codes[row])
+            onet_codes = [hit[0]] if hit else []
+            via = "Nesta ESCO→O*NET crosswalk"
+        else:
+            onet_codes = noc_to_onet(root).get(space.codes[row][:5], [])[:3]
+            via = "Brookfield NOC 2021→O*NET crosswalk"
+        onet = load_space("onet", root)
+        learner = _profile_vector(onet, profile)
+        for oc in onet_codes:
+            j = onet.occupation_index(oc)
+            if j is not None:
+                crosswalked.append(
+                    gap_engine.analyse(onet, j, learner, met_threshold=threshold, via=f"{via} ({oc})")
+                )
+    return GapAnalysis(primary=primary, crosswalked=crosswalked)
+
+
+def _profile_vector(space: OccupationSpace, profile: LearnerProfile) -> learner_engine.LearnerVector:
+    """The profile over this space; a profile with no claim in it counts as holding nothing here."""
+    try:
+        return learner_engine.from_profile(space, profile)
+    except learner_engine.EmptyProfile:
+        if not profile.competencies:
+            raise
+        empty = np.zeros(0)
+        return learner_engine.LearnerVector(empty.astype(np.int64), empty, empty, (), empty.astype(bool))
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """A pathway to a target: gaps before, the plan and its alternatives, readiness after each."""
+
+    target: str
+    title: str
+    readiness_before: float
+    readiness_after: dict[str, float]
+    gaps: list[str]
+    recognised: list[str]
+    result: PathwayResult
+
+
+def plan(
+    *,
+    profile: LearnerProfile,
+    taxonomy: str,
+    target: str,
+    catalog: Catalog,
+    objective: Objective | None = None,
+    time_limit: float = 0.25,
+    data_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> PlanReport:
+    """Gap analysis then pathway: close the target's essential gaps within the learner's constraints."""
+    space = load_space(taxonomy, data_dir)
+    row = learner_engine.resolve_occupation(space, target)
+    report = gap_engine.analyse(
+        space, row, _profile_vector(space, profile), met_threshold=profile.evidence_weights.met_threshold
+    )
+    recognised = set(gap_engine.recognised_competencies(report))
+    gaps = gap_engine.gap_competencies(report)
+    supports = supports_for(
+        catalog,
+        clb=profile.best_clb(),
+        clb_required=int(space.clb_required[row]),
+        regulated=bool(space.regulated[row]),
+        target=space.codes[row],
+        constraints=profile.constraints,
+        today=today,
+    )
+    result = plan_pathway(
+        catalog,
+        gaps=gaps,
+        recognised=recognised,
+        constraints=profile.constraints,
+        objective=objective or OBJECTIVES["balanced"],
+        completed=set(profile.completed_opportunities),
+        supports=supports,
+        time_limit=time_limit,
+        today=today,
+    )
+    after = {"plan": readiness_after(report, result.plan.covered)}
+    after.update({name: readiness_after(report, alt.covered) for name, alt in result.alternatives.items()})
+    return PlanReport(
+        target=space.codes[row],
+        title=space.titles[row],
+        readiness_before=report.readiness,
+        readiness_after=after,
+        gaps=gaps,
+        recognised=sorted(recognised),
+        result=result,
+    )
+
+
+def readiness_after(report: gap_engine.GapReport, covered: list[str]) -> float:
+    """Readiness once the planned competencies are learned (counted as met)."""
+    done = set(covered)
+    total = sum(r.importance for r in report.requirements) or 1.0
+    got = sum(
+        r.importance * (1.0 if r.competency_id in done else min(1.0, r.credit / report.met_threshold))
+        for r in report.requirements
+    )
+    return round(got / total, 4)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dates, numpy scalars → JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def catalog_from_database(session: Session, *, institution_id: str | None = None) -> Catalog:
+    """The published catalogue (one institution's or all) as planner records, competencies by taxonomy id/URI."""
+    from bridgeway.catalog import service as catalog_service
+    from bridgeway.taxonomy.models import Competency
+
+    records = catalog_service.planning_catalogue(session, institution_id=institution_id)
+    codes: dict[str, str] = {}
+    for r in records:
+        for cid in r.competency_ids:
+            if cid not in codes:
+                comp = session.get(Competency, cid)
+                codes[cid] = (comp.uri or comp.code) if comp is not None else cid
+    opportunities = [
+        Opportunity(
+            id=r.opportunity_id,
+            title=r.title_en,
+            competencies=[codes[c] for c in r.competency_ids],
+            hours=r.hours,
+            weeks=max(1, r.weeks),
+            cost=r.cost_cents / 100.0,
+            schedules=[Schedule(s) for s in r.schedules if s in Schedule.__members__.values()]
+            or [Schedule.SELF_PACED],
+            delivery=Delivery(r.delivery_mode),
+            prerequisites=r.prerequisite_ids,
+            intakes=[i.starts_on for i in r.intakes],
+            credential=r.title_en if r.required_component_ids else None,
+            kind=r.kind,
+        )
+        for r in records
+    ]
+    known = {o.id for o in opportunities}
+    rules = [
+        StackingRule(
+            credential=r.title_en,
+            requires=[c for c in r.required_component_ids if c in known],
+            electives=[c for c in r.elective_component_ids if c in known],
+            electives_required=r.electives_required,
+        )
+        for r in records
+        if r.required_component_ids or r.elective_component_ids
+    ]
+    return Catalog(opportunities=opportunities, stacking_rules=[r for r in rules if r.groups()])
