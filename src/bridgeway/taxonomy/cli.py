@@ -59,17 +59,20 @@ def _import(source: str, path: Path, version: str | None) -> None:
         release = outcome.release
         label = f"{release.source} {release.version}"
     if outcome.already_imported:
-        console.print(f"{label}: already imported from the same files; nothing changed")
+        console.print(f"{label}: already imported from the same files; nothing changed", soft_wrap=True)
         return
     summary = outcome.summary
     counts = ", ".join(f"{name} {n:,}" for name, n in summary.get("counts", {}).items())
-    console.print(f"imported {label} in {summary.get('seconds', 0)} s: {counts}", highlight=False)
+    console.print(
+        f"imported {label} in {summary.get('seconds', 0)} s: {counts}", highlight=False, soft_wrap=True
+    )
     for file_name, kinds in summary.get("dangling", {}).items():
         for kind, n in kinds.items():
             console.print(
                 f"  dangling references: {n:,} row(s) of {file_name} name a missing {kind} "
                 "(kept; see `bridgeway data stats`)",
                 highlight=False,
+                soft_wrap=True,
             )
 
 
@@ -110,6 +113,7 @@ def import_all(
                 f"{taxonomy_service.download_hint(data_source.source)}, put it in {folder / data_source.folder}, "
                 f"then run: bridgeway data import {data_source.source} {folder / data_source.folder}",
                 highlight=False,
+                soft_wrap=True,
             )
             continue
         _import(data_source.source, path, None)
