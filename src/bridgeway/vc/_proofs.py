@@ -79,6 +79,9 @@ def create_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if "@context" in document and cryptosuite == JCS:
+        # eddsa-jcs-2022 §3.4.4 step 2: the proof itself carries the document's @context
+        proof = {"@context": document["@context"], **proof}
     config = dict(proof)
     if "@context" in document:
         config["@context"] = document["@context"]
@@ -147,7 +150,8 @@ def verify_proof(unsecured: dict[str, Any], proof: dict[str, Any], public_key: E
         if document_context[: len(proof_context)] != proof_context:
             raise MalformedDocument("the proof's @context does not match the document's @context")
         unsecured = {**unsecured, "@context": proof_context}
-    if "@context" in unsecured:
+    if "@context" in unsecured and cryptosuite == RDFC:
+        # eddsa-rdfc-2022 §3.3.4: the proof configuration takes the document's @context
         config["@context"] = unsecured["@context"]
     try:
         signature = multibase_decode_base58btc(proof["proofValue"])
