@@ -109,3 +109,15 @@ class MissingReason(InvalidInput):
     """A status change needs a reason the learner can read."""
 
     code = "missing_reason"
+
+
+class UnsignableDocument(InvalidInput):
+    """The document cannot be signed: unknown context, undefined term, or a shape the issuer refuses."""
+
+    code = "unsignable_document"
+
+
+class ClrUnavailable(Conflict):
+    """A CLR 2.0 export cannot be produced (nothing to export, or the CLR context is not available offline)."""
+
+    code = "clr_unavailable"

@@ -92,8 +92,8 @@ class HttpFetcher:
         if private:
             raise FetchRefused(f"the host '{host}' resolves to a private or loopback address ({private[0]})")
 
-    def fetch_json(self, url: str) -> Any:
-        """Fetch a URL and parse its JSON body, within the size and time limits."""
+    def fetch_bytes(self, url: str) -> bytes:
+        """Fetch a URL's body within the size and time limits, or raise FetchRefused."""
         self.check_url(url)
         headers = {"Accept": "application/did+json, application/vc+ld+json, application/json"}
         try:
@@ -113,6 +113,11 @@ class HttpFetcher:
             raise FetchRefused(f"{url[:200]} did not answer in time") from None
         except httpx.HTTPError as exc:
             raise FetchRefused(f"{url[:200]} could not be fetched: {type(exc).__name__}") from None
+        return bytes(body)
+
+    def fetch_json(self, url: str) -> Any:
+        """Fetch a URL and parse its JSON body."""
+        body = self.fetch_bytes(url)
         try:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):

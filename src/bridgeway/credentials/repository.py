@@ -69,7 +69,7 @@ def existing_idempotency_keys(session: Session, institution_id: str, keys: Seque
         stmt = select(IssuedCredential.idempotency_key, IssuedCredential.id).where(
             IssuedCredential.institution_id == institution_id, IssuedCredential.idempotency_key.in_(chunk)
         )
-        found.update({str(k): str(i) for k, i in session.execute(stmt).tuples()})
+        found.update({str(row[0]): str(row[1]) for row in session.execute(stmt)})
     return found
 
 

@@ -111,8 +111,9 @@ class IssueRequest(BaseModel):
 
 
 class StackRule(BaseModel):
-    """A parent achievement earned by holding all required components and enough electives."""
+    """A parent achievement earned by holding all required components and enough electives (refs)."""
 
+    institution_id: str
     parent: AchievementDefinition
     required: list[str] = Field(default_factory=list)
     electives: list[str] = Field(default_factory=list)
@@ -196,6 +197,7 @@ class CheckRead(BaseModel):
     name: str
     passed: bool
     message: str
+    words: str = ""
 
 
 class VerificationRead(BaseModel):
@@ -207,3 +209,4 @@ class VerificationRead(BaseModel):
     checks: list[CheckRead]
     warnings: list[str] = Field(default_factory=list)
     summary: dict[str, Any] = Field(default_factory=dict)
+    credentials: list[VerificationRead] = Field(default_factory=list)

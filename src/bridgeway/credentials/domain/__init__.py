@@ -5,7 +5,6 @@ No database session, no web framework: everything here is testable in microsecon
 
 from bridgeway.credentials.domain.identity import (
     did_document,
-    did_web_document_url,
     institution_did,
     institution_slug_from_did,
 )
@@ -37,7 +36,6 @@ __all__ = [
     "allocate_indices",
     "decrypt_private_key",
     "did_document",
-    "did_web_document_url",
     "email_identity",
     "empty_bitstring",
     "encrypt_private_key",

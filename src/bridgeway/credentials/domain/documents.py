@@ -174,3 +174,49 @@ def open_badge_credential(
         document["evidence"] = items
     document["credentialStatus"] = status
     return document
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def describe(document: Any) -> dict[str, Any]:
+    """Pick what a person wants to see from a credential: issuer, achievement, competency, assessment, dates.
+
+    Tolerates any shape (it is used on untrusted input before and after verification).
+    """
+    if not isinstance(document, dict):
+        return {}
+    issuer = document.get("issuer")
+    subject = _first(document.get("credentialSubject"))
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    alignment = _first(achievement.get("alignment"))
+    alignment = alignment if isinstance(alignment, dict) else {}
+    evidence = document.get("evidence") if isinstance(document.get("evidence"), list) else []
+    assessment = next((e for e in evidence if isinstance(e, dict) and str(e.get("name", "")).startswith("Assessment")),
+                      None)
+    result = _first(subject.get("result"))
+    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+
+    def text(value: Any) -> str | None:
+        return value[:1000] if isinstance(value, str) else None
+
+    return {
+        "id": text(document.get("id")),
+        "issuer_id": text(issuer.get("id") if isinstance(issuer, dict) else issuer),
+        "issuer_name": text(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "achievement_name": text(achievement.get("name")) or text(document.get("name")),
+        "achievement_description": text(achievement.get("description")),
+        "achievement_type": text(achievement.get("achievementType")),
+        "criteria": text(criteria.get("narrative")),
+        "competency": text(alignment.get("targetName")),
+        "competency_url": text(alignment.get("targetUrl")),
+        "competency_framework": text(alignment.get("targetFramework")),
+        "assessment": text(assessment.get("description")) if isinstance(assessment, dict) else None,
+        "assessment_genre": text(assessment.get("genre")) if isinstance(assessment, dict) else None,
+        "result": text(result.get("value")) if isinstance(result, dict) else None,
+        "recipient": text(subject.get("id")) or ("hashed e-mail" if subject.get("identifier") else None),
+        "valid_from": text(document.get("validFrom")),
+        "valid_until": text(document.get("validUntil")),
+    }

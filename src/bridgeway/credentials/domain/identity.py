@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from bridgeway import vc
+
 
 def institution_did(base_url: str, slug: str) -> str:
     """Return the did:web of an institution served under base_url at /institutions/<slug>/did.json.
@@ -17,19 +19,6 @@ def institution_did(base_url: str, slug: str) -> str:
     host = parts.hostname + (f"%3A{parts.port}" if parts.port else "")
     segments = [quote(s, safe="") for s in parts.path.split("/") if s]
     return ":".join(["did", "web", host, *segments, "institutions", quote(slug, safe="")])
-
-
-def did_web_document_url(did: str, *, scheme: str = "https") -> str:
-    """Return the URL where a did:web document lives (the resolution algorithm of the did:web method)."""
-    if not did.startswith("did:web:"):
-        raise ValueError(f"'{did}' is not a did:web identifier")
-    method_specific = did.removeprefix("did:web:").split("#")[0]
-    segments = method_specific.split(":")
-    host = unquote(segments[0])
-    if not host or "/" in host:
-        raise ValueError(f"'{did}' has no valid host")
-    path = "/".join(unquote(s) for s in segments[1:])
-    return f"{scheme}://{host}/{path}/did.json" if path else f"{scheme}://{host}/.well-known/did.json"
 
 
 def institution_slug_from_did(base_url: str, did: str) -> str | None:
@@ -49,17 +38,4 @@ def did_document(did: str, public_keys: list[tuple[str, str]], *, active_fragmen
     credentials signed before a rotation still verify; the active key is listed first.
     """
     ordered = sorted(public_keys, key=lambda k: (k[0] != active_fragment, k[0]))
-    methods = [
-        {"id": f"{did}#{fragment}", "type": "Multikey", "controller": did, "publicKeyMultibase": multibase}
-        for fragment, multibase in ordered
-    ]
-    ids = [m["id"] for m in methods]
-    return {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": did,
-        "verificationMethod": methods,
-        "assertionMethod": ids,
-        "authentication": ids[:1],
-    }
-
-
+    return vc.did_web_document(did, [(fragment, vc.decode_multikey(multibase)) for fragment, multibase in ordered])

@@ -7,28 +7,18 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-_ED25519_PUB_MULTICODEC = b"\xed\x01"
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+from bridgeway import vc
+
 _KEK_INFO = b"bridgeway/issuer-key/v1"
 
 
-def _base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, rem = divmod(number, 58)
-        out = _B58[rem] + out
-    pad = len(data) - len(data.lstrip(b"\0"))
-    return "1" * pad + out
-
-
 def public_key_multibase(public_key: bytes) -> str:
-    """Encode a raw Ed25519 public key as Multikey publicKeyMultibase (z + base58btc of 0xed01 + key)."""
-    return "z" + _base58btc(_ED25519_PUB_MULTICODEC + public_key)
+    """Encode a raw Ed25519 public key as Multikey publicKeyMultibase (z6Mk...)."""
+    return vc.encode_multikey(Ed25519PublicKey.from_public_bytes(public_key))
 
 
 @dataclass(frozen=True)

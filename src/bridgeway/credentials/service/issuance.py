@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -198,3 +199,88 @@ def list_for_institution(
     return repository.credentials_of_institution(
         session, institution_id, limit=limit, offset=offset, learner_user_id=learner_user_id
     )
+
+
+_EMAIL = re.compile(r"[^@\s\"<>]+@[^@\s\"<>]+\.[A-Za-z]{2,}")
+
+
+def _refuse_plain_email(value: Any, path: str = "credentialSubject") -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "email" or (key == "hashed" and item is False):
+                raise errors.UnsignableDocument(f"{path}.{key}: a credential never carries a plain e-mail address")
+            _refuse_plain_email(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _refuse_plain_email(item, f"{path}[{n}]")
+    elif isinstance(value, str) and _EMAIL.fullmatch(value.removeprefix("mailto:")):
+        raise errors.UnsignableDocument(f"{path}: a credential never carries a plain e-mail address")
+
+
+def issue_document(
+    session: Session,
+    *,
+    settings: Settings,
+    institution_id: str,
+    credential: dict[str, Any],
+    idempotency_key: str | None,
+    actor: Principal | None,
+) -> IssuedCredential:
+    """VC-API issuance: sign a caller-composed credential as the institution, adding id, dates and status."""
+    institution = accounts_service.get_institution(session, institution_id)
+    if idempotency_key:
+        existing = repository.credential_by_idempotency_key(session, institution.id, f"vc-api:{idempotency_key}")
+        if existing is not None:
+            return existing
+    did = keys.issuer_did(settings.base_url, institution)
+    if "proof" in credential or "credentialStatus" in credential:
+        raise errors.UnsignableDocument("send the credential without proof or credentialStatus: the issuer adds them")
+    issuer = credential.get("issuer", did)
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id != did:
+        raise errors.UnsignableDocument(f"the issuer must be your institution's DID {did}")
+    subject = credential.get("credentialSubject")
+    if not isinstance(subject, dict):
+        raise errors.UnsignableDocument("the credential needs one credentialSubject object")
+    _refuse_plain_email(subject)
+    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    [(lst, index)] = status.allocate(session, institution=institution, count=1, settings=settings, key=key)
+    now = utcnow()
+    credential_id = new_id()
+    unsigned = dict(credential)
+    unsigned.setdefault("id", f"urn:uuid:{credential_id}")
+    contexts = credential.get("@context") if isinstance(credential.get("@context"), list) else []
+    if not isinstance(issuer, dict) and documents.OB_V3 in contexts:
+        issuer = documents.issuer_profile(did, institution.name, institution.url)
+    unsigned["issuer"] = issuer
+    unsigned.setdefault("validFrom", documents.xsd_datetime(now))
+    unsigned["credentialStatus"] = documents.status_entries(
+        status.status_base_url(settings.base_url, institution.slug, lst.sequence), index)
+    signed = signing.sign(unsigned, key, created=now)
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    summary = documents.describe(signed)
+    row = IssuedCredential(
+        id=credential_id,
+        institution_id=institution.id,
+        learner_user_id=None,
+        recipient_kind="did" if isinstance(subject.get("id"), str) else "email_hash",
+        recipient_identifier=str(subject.get("id") or "")[:500],
+        achievement_ref=str(achievement.get("id") or "vc-api")[:500],
+        achievement_name=str(summary.get("achievement_name") or "Credential")[:500],
+        kind="micro_credential",
+        source_type="vc-api",
+        idempotency_key=f"vc-api:{idempotency_key or credential_id}",
+        status_list_id=lst.id,
+        status_index=index,
+        signing_key_id=key.key_row_id,
+        document=signed,
+        issued_at=now,
+        valid_from=now,
+    )
+    session.add(row)
+    session.flush()
+    accounts_service.record_audit(
+        session, actor=actor, action="credential.issued", entity_type="credential", entity_id=row.id,
+        institution_id=institution.id, after={"achievement": row.achievement_ref, "source": "vc-api"},
+    )
+    return row

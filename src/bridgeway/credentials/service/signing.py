@@ -10,17 +10,21 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bridgeway import vc
+from bridgeway.credentials import errors
 from bridgeway.credentials.service.keys import SigningKey
-from bridgeway.vc._proofs import sign_credential
-from bridgeway.vc._status import StatusList
 
 
 def sign(document: dict[str, Any], key: SigningKey, *, created: datetime) -> dict[str, Any]:
     """Return the document with an eddsa-rdfc-2022 DataIntegrityProof made by the key."""
     private = Ed25519PrivateKey.from_private_bytes(key.private_key)
-    return sign_credential(document, private_key=private, verification_method=key.verification_method, created=created)
+    try:
+        return vc.sign_credential(document, private_key=private, verification_method=key.verification_method,
+                                  created=created)
+    except vc.VcError as exc:
+        raise errors.UnsignableDocument(f"the document cannot be signed: {exc}") from None
 
 
 def encode_status_list(bits: bytes) -> str:
     """Return the encodedList of a bitstring: multibase base64url of its GZIP compression."""
-    return StatusList(length=len(bits) * 8, bits=bytearray(bits)).encode()
+    return vc.StatusList(length=len(bits) * 8, bits=bytearray(bits)).encode()
