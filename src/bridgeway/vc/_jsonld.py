@@ -19,8 +19,8 @@ import json
 import re
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
-from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from bridgeway.vc._contexts import bundled_context_urls, document_loader
 from bridgeway.vc._errors import MalformedDocument, UndefinedTerm, UnknownContext
@@ -89,7 +89,7 @@ def _top_context(context: Any) -> dict[str, Any]:
         if url not in known:
             raise UnknownContext(f"context {url!r} is not one of the bundled contexts")
     try:
-        result = _PROCESSOR._process_context(_INITIAL, list(urls), dict(_OPTIONS))
+        result: dict[str, Any] = _PROCESSOR._process_context(_INITIAL, list(urls), dict(_OPTIONS))
     except jsonld.JsonLdError as exc:
         raise MalformedDocument(f"invalid JSON-LD context: {_jsonld_message(exc)}") from None
     _TOP[urls] = result
@@ -107,7 +107,7 @@ def _vocab(ctx: dict[str, Any], value: str) -> str | None:
         return memo[value]
     except KeyError:
         pass
-    result = _PROCESSOR._expand_iri(ctx, value, vocab=True)
+    result: str | None = _PROCESSOR._expand_iri(ctx, value, vocab=True)
     memo[value] = result
     return result
 

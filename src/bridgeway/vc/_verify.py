@@ -335,6 +335,8 @@ def verify_presentation(
     now = now or datetime.now(UTC)
     checks = _Checks()
     holder = None
+    unsecured: dict[str, Any] | None = None
+    proof: dict[str, Any] | None = None
     try:
         presentation = _load(document)
         _check_structure(presentation, "VerifiablePresentation")
@@ -351,7 +353,6 @@ def verify_presentation(
         elif challenge is not None:
             raise MalformedDocument("a signed presentation is required (a challenge was given)")
         else:
-            unsecured = proof = None
             to_quads(presentation)
     except UnknownContext as exc:
         checks.fail("json-ld", VerificationStatus.MALFORMED, f"Unknown or injected context: {exc}.")
