@@ -63,7 +63,9 @@ class CompetencyRef(_Read):
     code: str
     ref: str
     kind: str
+    category: str | None = Field(default=None, description="Descriptor family (OaSIS, O*NET), e.g. 'Skills'.")
     label: str
+    label_fr: str | None = None
     href: str
 
 

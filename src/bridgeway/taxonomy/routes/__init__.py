@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Scope
+from bridgeway.accounts.policy import RoutePolicy, public, signed_in
 from bridgeway.kit.http import DbSession
 from bridgeway.kit.pagination import MAX_PAGE_SIZE, Page
 from bridgeway.taxonomy.routes.read import (
@@ -33,6 +34,17 @@ from bridgeway.taxonomy.schemas import (
 )
 
 router = APIRouter(prefix="/taxonomy", tags=["taxonomy"])
+
+_READ = signed_in(scope=Scope.TAXONOMY_READ)
+ROUTE_POLICIES: dict[str, RoutePolicy] = {
+    "GET /api/v1/taxonomy/search": _READ,
+    "GET /api/v1/taxonomy/competencies": _READ,
+    "GET /api/v1/taxonomy/occupations": _READ,
+    "GET /api/v1/taxonomy/competencies/{source}/{ref:path}": _READ,
+    "GET /api/v1/taxonomy/occupations/{source}/{ref:path}": _READ,
+    "GET /api/v1/taxonomy/releases": _READ,
+    "GET /api/v1/taxonomy/meta": public(),
+}
 
 Reader = Annotated[Principal, Depends(require(scope=Scope.TAXONOMY_READ))]
 QueryText = Annotated[

@@ -153,7 +153,9 @@ def _competency_ref(competency: Competency) -> CompetencyRef:
         code=competency.code,
         ref=ref_of(competency.source, competency.code),
         kind=competency.kind,
+        category=competency.category,
         label=competency.preferred_label,
+        label_fr=competency.preferred_label_fr,
         href=_api("competency", competency.source, competency.code),
     )
 
@@ -363,7 +365,7 @@ NOTICES: dict[str, str] = {
     "trademark of USDOL/ETA. Bridgeway has modified all or some of this information. USDOL/ETA has not "
     "approved, endorsed, or tested these modifications.",
     "crosswalks": "Crosswalks used under their licences (MIT, Apache-2.0, Open Government Licence – Canada); "
-    "Bridgeway chains them (ESCO → O*NET → NOC 2021) and keeps each step's weight and provenance.",
+    "Bridgeway chains them (ESCO → O*NET → NOC 2021) and keeps the weight and provenance of every step.",
 }
 LICENCE_URLS: dict[str, list[str]] = {
     "esco": ["https://eur-lex.europa.eu/eli/dec/2011/833/oj", "https://creativecommons.org/licenses/by/4.0/"],
