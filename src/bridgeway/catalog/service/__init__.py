@@ -11,6 +11,7 @@ from bridgeway.catalog.service.authoring import (
     get_opportunity,
     get_opportunity_by_code,
     get_version,
+    institution_competencies,
     new_version,
     unalign,
     update_draft,
@@ -18,6 +19,7 @@ from bridgeway.catalog.service.authoring import (
 )
 from bridgeway.catalog.service.employers import (
     endorse,
+    get_proposal,
     proposals_for,
     propose_competency,
     respond_to_proposal,
@@ -59,8 +61,10 @@ __all__ = [
     "endorse",
     "get_opportunity",
     "get_opportunity_by_code",
+    "get_proposal",
     "get_version",
     "import_opportunities",
+    "institution_competencies",
     "new_version",
     "opportunities",
     "planning_catalogue",

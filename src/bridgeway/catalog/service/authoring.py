@@ -97,6 +97,11 @@ def create_institution_competency(
     return competency
 
 
+def institution_competencies(session: Session, *, institution_id: str) -> list[InstitutionCompetency]:
+    """Return the competencies an institution defines itself."""
+    return repository.institution_competencies(session, institution_id)
+
+
 def create_opportunity(
     session: Session, *, actor: Principal, data: OpportunityCreate, institution_id: str | None = None
 ) -> OpportunityVersion:

@@ -65,14 +65,25 @@ def proposals_for(session: Session, *, actor: Principal, status: str | None = No
     raise errors.WorkflowRoleMissing("proposals are for employers and institution staff")
 
 
+def get_proposal(session: Session, *, actor: Principal, proposal_id: str) -> CompetencyProposal:
+    """Return a proposal the actor may see (its employer, or staff of the institution it is addressed to)."""
+    proposal = session.get(CompetencyProposal, proposal_id)
+    visible = proposal is not None and (
+        (actor.employer_id is not None and proposal.employer_id == actor.employer_id)
+        or (proposal.institution_id is None and actor.institution_id is not None)
+        or (proposal.institution_id is not None and actor.is_staff_of(proposal.institution_id))
+    )
+    if proposal is None or not visible:
+        raise errors.UnknownProposal(f"no competency proposal with id '{proposal_id}'")
+    return proposal
+
+
 def respond_to_proposal(
     session: Session, *, actor: Principal, proposal_id: str, data: ProposalResponseIn
 ) -> CompetencyProposal:
     """Accept or decline a proposal (program designers), optionally naming the opportunity that answers it."""
-    proposal = session.get(CompetencyProposal, proposal_id)
+    proposal = get_proposal(session, actor=actor, proposal_id=proposal_id)
     institution_id = actor.institution_id or ""
-    if proposal is None or proposal.institution_id not in (None, institution_id):
-        raise errors.UnknownProposal(f"no competency proposal with id '{proposal_id}'")
     require_designer(actor, institution_id)
     if data.opportunity_id is not None:
         opportunity = get_opportunity(session, data.opportunity_id)

@@ -128,8 +128,11 @@ def retire(session: Session, *, actor: Principal, version_id: str) -> Opportunit
     return _transition(session, get_version(session, version_id), Action.RETIRE, actor)
 
 
-def qa_reviews(session: Session, *, version_id: str) -> list[QaReview]:
-    """Return the QA reviews of a version, oldest first."""
+def qa_reviews(session: Session, *, actor: Principal, version_id: str) -> list[QaReview]:
+    """Return the QA reviews of a version, oldest first (to staff of its institution)."""
+    version = get_version(session, version_id)
+    if not actor.is_staff_of(version.opportunity.institution_id):
+        raise errors.OtherInstitution("staff act only within their own institution")
     return repository.qa_reviews_of(session, version_id)
 
 
