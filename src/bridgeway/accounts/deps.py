@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Annotated
 
@@ -30,7 +31,9 @@ async def get_optional_principal(request: Request, session: DbSession) -> Princi
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
-            principal = accounts_service.resolve_web_session(session, cookie)
+            settings = request.app.state.settings
+            idle = getattr(settings, "session_idle_seconds", accounts_service.SESSION_IDLE_SECONDS)
+            principal = accounts_service.resolve_web_session(session, cookie, idle_seconds=idle)
             if principal is not None and request.method not in SAFE_METHODS:
                 await _check_csrf(request, principal)
     request.state.principal = principal
@@ -45,7 +48,8 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
         form = await request.form()  # Starlette caches the parsed form for the endpoint
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
-    if not sent or sent != principal.csrf_token:
+    expected = principal.csrf_token or ""
+    if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise errors.CsrfRejected("the form is missing its CSRF token or it has expired; reload the page")
 
 
@@ -71,4 +75,7 @@ def require(*roles: Role, scope: Scope | None = None) -> Callable[[Principal], P
             raise errors.MissingScope(f"the API token lacks the scope '{scope.value}'")
         return principal
 
+    # Read by tests/test_authorization_matrix.py to check each route's declared policy against its dependencies.
+    dependency.required_roles = frozenset(roles)  # type: ignore[attr-defined]
+    dependency.required_scope = scope  # type: ignore[attr-defined]
     return dependency

@@ -47,6 +47,8 @@ class Scope(StrEnum):
     PLANNING_READ = "planning:read"
     PLANNING_WRITE = "planning:write"
     ACCOUNTS_ADMIN = "accounts:admin"
+    AUDIT_READ = "audit:read"
+    CONSENT_WRITE = "consent:write"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,45 @@ class Principal:
             and self.institution_id == institution_id
             and bool(self.roles.intersection(STAFF_ROLES))
         )
+
+
+# Roles an institution admin may grant inside their institution (employer users belong to employers).
+INSTITUTION_ROLES: frozenset[Role] = STAFF_ROLES | {Role.LEARNER}
+# Who reads an institution's audit log.
+AUDIT_READERS: tuple[Role, ...] = (Role.INSTITUTION_ADMIN, Role.REGISTRAR)
+
+
+class ConsentGrantee(StrEnum):
+    """Who a learner lets see their portfolio and profile."""
+
+    INSTITUTION = "institution"  # every staff member of the institution
+    ADVISOR = "advisor"  # one named staff member
+    EMPLOYER = "employer"  # every employer user of the organisation
+
+
+def consent_covers(
+    viewer: Principal, *, learner_id: str, grantee_kind: ConsentGrantee, grantee_id: str
+) -> bool:
+    """Return True when one active consent of the learner lets this viewer see their records."""
+    if viewer.user_id == learner_id:
+        return True
+    if grantee_kind is ConsentGrantee.ADVISOR:
+        return viewer.user_id == grantee_id and bool(viewer.roles.intersection(STAFF_ROLES))
+    if grantee_kind is ConsentGrantee.INSTITUTION:
+        return viewer.is_staff_of(grantee_id)
+    return viewer.employer_id == grantee_id and viewer.has_role(Role.EMPLOYER)
+
+
+def check_roles_change(*, actor: Principal, target_user_id: str, new_roles: frozenset[Role]) -> str | None:
+    """Return why an institution admin may not give a user these roles, or None when allowed."""
+    if not new_roles:
+        return "a user needs at least one role"
+    outside = new_roles - INSTITUTION_ROLES
+    if outside:
+        return "an institution admin can only grant institution roles, not: " + ", ".join(sorted(outside))
+    if target_user_id == actor.user_id and Role.INSTITUTION_ADMIN not in new_roles:
+        return "you cannot remove your own institution admin role; ask another admin"
+    return None
 
 
 def normalise_email(email: str) -> str:

@@ -1,6 +1,6 @@
 """Account errors, each naming its condition."""
 
-from bridgeway.kit.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthenticated
+from bridgeway.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -55,3 +55,51 @@ class CsrfRejected(Forbidden):
     """A form or HTMX request came without the session's CSRF token."""
 
     code = "csrf_rejected"
+
+
+class AuditLogIsAppendOnly(Forbidden):
+    """Something tried to change or delete an audit event."""
+
+    code = "audit_log_append_only"
+
+
+class ConsentRequired(Forbidden):
+    """The learner has not allowed this viewer to see their portfolio or profile."""
+
+    code = "consent_required"
+
+
+class UnknownConsent(NotFound):
+    """No consent with that id belongs to the caller."""
+
+    code = "unknown_consent"
+
+
+class UnknownApiToken(NotFound):
+    """No API token with that id belongs to the caller."""
+
+    code = "unknown_api_token"
+
+
+class RoleNotGrantable(InvalidInput):
+    """The roles asked for cannot be given by this caller or to this user."""
+
+    code = "role_not_grantable"
+
+
+class ScopeEscalation(Forbidden):
+    """An API token tried to create a token with scopes it does not hold itself."""
+
+    code = "scope_escalation"
+
+
+class SelfDeactivation(Conflict):
+    """An admin tried to deactivate their own account."""
+
+    code = "self_deactivation"
+
+
+class SessionExpired(Unauthenticated):
+    """The browser session reached its idle or absolute limit."""
+
+    code = "session_expired"

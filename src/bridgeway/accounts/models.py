@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DDL, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship
 
+from bridgeway.accounts.errors import AuditLogIsAppendOnly
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.db import Base, JSONType, TZDateTime
 from bridgeway.kit.ids import new_id
@@ -102,7 +103,25 @@ class WebSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(TZDateTime)
+    expires_at: Mapped[datetime] = mapped_column(TZDateTime)  # absolute limit, whatever the activity
+    last_seen_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # for the idle limit
+
+
+class Consent(Base):
+    """A learner lets an institution, one advisor or an employer see their portfolio and profile.
+
+    Withdrawal sets `withdrawn_at`; the row stays as the record of what was allowed when.
+    """
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_grantee", "grantee_kind", "grantee_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    grantee_kind: Mapped[str] = mapped_column(String(16))  # institution | advisor | employer
+    grantee_id: Mapped[str] = mapped_column(String(36))
+    granted_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
 class AuditEvent(Base):
@@ -121,3 +140,51 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- The audit log is append-only: in the database (triggers) and in the ORM (events). ---
+# The statements are plain data so that the Alembic migration can run the same ones:
+#   for statement in APPEND_ONLY_DDL[op.get_bind().dialect.name]: op.execute(statement)
+APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_event is append-only' USING ERRCODE = 'insufficient_privilege'; END $$",
+        "CREATE TRIGGER audit_event_no_update_delete BEFORE UPDATE OR DELETE ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+        "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ),
+}
+# Run after dropping the table (the triggers go with it; the PostgreSQL function does not).
+APPEND_ONLY_DROP_DDL: dict[str, tuple[str, ...]] = {
+    "sqlite": (),
+    "postgresql": ("DROP FUNCTION IF EXISTS audit_event_append_only()",),
+}
+
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _statement in _statements:
+        event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+    for _statement in APPEND_ONLY_DROP_DDL[_dialect]:
+        event.listen(AuditEvent.__table__, "after_drop", DDL(_statement).execute_if(dialect=_dialect))
+
+
+def _refuse_change(_mapper: Mapper[AuditEvent], _connection: object, target: AuditEvent) -> None:
+    raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be changed or deleted")
+
+
+event.listen(AuditEvent, "before_update", _refuse_change)
+event.listen(AuditEvent, "before_delete", _refuse_change)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """Refuse `update(AuditEvent)` and `delete(AuditEvent)` statements run through any ORM session."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
+        if state.bind_mapper.class_ is AuditEvent:
+            raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
