@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from bridgeway.accounts.models import Institution
+from bridgeway.accounts.models import Institution, User
 from bridgeway.credentials.models import (
     BatchJob,
     BatchRow,
@@ -29,6 +29,18 @@ def institution_by_slug(session: Session, slug: str) -> Institution | None:
 def institutions(session: Session) -> list[Institution]:
     """Return every institution, by slug."""
     return list(session.scalars(select(Institution).order_by(Institution.slug)))
+
+
+def learners_by_email(session: Session, emails: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """Return {normalised e-mail: (user id, DID)} of the active users among the e-mails (batch recipient lookup)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    unique = sorted({e.strip().lower() for e in emails})
+    for start in range(0, len(unique), 500):
+        stmt = select(User.email, User.id, User.did).where(
+            User.email.in_(unique[start : start + 500]), User.deleted_at.is_(None)
+        )
+        found.update({str(row[0]): (str(row[1]), row[2]) for row in session.execute(stmt)})
+    return found
 
 
 def keys_of(session: Session, institution_id: str) -> list[IssuerKey]:

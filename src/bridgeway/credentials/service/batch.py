@@ -142,6 +142,8 @@ def run_batch(
             break
         row_keys = {row.id: f"batch:{job.idempotency_key}:{row.payload.get('key') or row.row_number}" for row in rows}
         done = repository.existing_idempotency_keys(session, institution.id, list(row_keys.values()))
+        emails = [str(r.payload["email"]) for r in rows if r.payload.get("email") and not r.payload.get("user_id")]
+        known = repository.learners_by_email(session, emails)
         todo = []
         for row in rows:
             key = row_keys[row.id]
@@ -150,11 +152,15 @@ def run_batch(
                 continue
             payload = BatchRowInput.model_validate(row.payload)
             recipient_input = Recipient(user_id=payload.user_id, did=payload.did, email=payload.email)
-            try:
-                recipient = issuance.resolve_recipient(session, recipient_input)
-            except accounts_errors.UnknownUser as exc:
-                row.state, row.error = "failed", exc.message
-                continue
+            if payload.user_id is None and payload.email is not None:
+                user_id, did = known.get(payload.email.strip().lower(), (None, None))
+                recipient = issuance.ResolvedRecipient(user_id=user_id, did=payload.did or did, email=payload.email)
+            else:
+                try:
+                    recipient = issuance.resolve_recipient(session, recipient_input)
+                except accounts_errors.UnknownUser as exc:
+                    row.state, row.error = "failed", exc.message
+                    continue
             request = IssueRequest(
                 achievement=achievement, recipient=recipient_input, idempotency_key=key, kind=job.kind,  # type: ignore[arg-type]
                 result=payload.result, source_type="credential_batch", source_id=job.id,
