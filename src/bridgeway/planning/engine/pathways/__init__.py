@@ -222,7 +222,7 @@ def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]
         status=sel.status,
         optimality_gap=sel.gap,
         lp_bound=sel.lp_bound,
-        objective_value=round(sel.objective, 4),
+        objective_value=sel.objective,
         items=items,
         weeks=weeks,
         total_cost=round(sum(it.cost for it in items), 2),

@@ -156,15 +156,19 @@ def build_problem(
     start = constraints.start_date or today or dt.date.today()
     targets = [g for g in dict.fromkeys(gaps) if g not in recognised]
     reason: dict[str, str] = {}
+    root: dict[str, str] = {}  # the constraint behind each exclusion, through prerequisites
     for oid in _topological(by_id):
         o = by_id[oid]
         if oid in completed:
             continue
         r = exclusion_reason(o, constraints, start)
-        if r is None:
+        if r is not None:
+            root[oid] = r.split(" (")[0]
+        else:
             blocked = [p for p in o.prerequisites if p not in completed and p in reason]
             if blocked:
                 r = f"prerequisite {blocked[0]} excluded: {reason[blocked[0]]}"
+                root[oid] = root[blocked[0]]
         if r is not None:
             reason[oid] = r
     offered = {g for o in catalog.opportunities for g in o.competencies}
@@ -175,7 +179,7 @@ def build_problem(
     blocked = [g for g in targets if g in target_set and g not in covered_by_usable]
     if blocked:
         why = Counter(
-            reason[o.id].split(" (")[0].split(":")[0]
+            root[o.id]
             for o in catalog.opportunities
             if o.id in reason and any(g in o.competencies for g in blocked)
         )
