@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Row, Table, func, or_, select
@@ -41,19 +42,17 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join('?' for _ in names)})"
     )
-    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
-    dumps = json.dumps
-    if json_columns:
-        converters = [dumps if n in json_columns else None for n in names]
-        values = [
-            tuple(
-                v if f is None or v is None else f(v)
-                for f, v in zip(converters, (r[n] for n in names), strict=True)
-            )
-            for r in rows
-        ]
-    else:
-        values = [tuple(r[n] for n in names) for r in rows]
+    json_names = [c.name for c in table.columns if isinstance(c.type, JSON) and c.name in rows[0]]
+    if json_names:
+        dumps = json.dumps
+        for row in rows:
+            for name in json_names:
+                value = row[name]
+                if value is not None:
+                    # most cells are empty: skip the encoder for them
+                    row[name] = ("[]" if isinstance(value, list) else "{}") if not value else dumps(value)
+    getter = itemgetter(*names)
+    values = [getter(row) for row in rows] if len(names) > 1 else [(row[names[0]],) for row in rows]
     conn.exec_driver_sql(sql, values)
 
 
@@ -109,9 +108,7 @@ def occupations_by_noc(session: Session, release_id: str, noc_code: str) -> list
     )
 
 
-def requirements_of(
-    session: Session, occupation_id: str
-) -> list[tuple[OccupationRequirement, Competency]]:
+def requirements_of(session: Session, occupation_id: str) -> list[tuple[OccupationRequirement, Competency]]:
     """Return an occupation's requirements with their competencies."""
     stmt = (
         select(OccupationRequirement, Competency)
@@ -165,7 +162,9 @@ def iter_occupations(session: Session, release_id: str, batch: int = 2000) -> It
     yield from session.scalars(stmt.execution_options(yield_per=batch))
 
 
-def requirement_rows(session: Session, release_id: str) -> list[tuple[str, str, str, float | None, float | None, str | None]]:
+def requirement_rows(
+    session: Session, release_id: str
+) -> list[tuple[str, str, str, float | None, float | None, str | None]]:
     """Return (occupation code, competency code, relation, importance, level, scale) for every requirement."""
     stmt = (
         select(

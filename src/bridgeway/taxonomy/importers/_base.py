@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -106,24 +107,13 @@ def clean_header(name: str) -> str:
     return _SPACES.sub(" ", name.replace("\ufeff", "")).strip()
 
 
-class _CountingLines:
-    """Iterate over a text file's lines, reporting progress every so many characters."""
-
-    def __init__(self, handle: Any, progress: Progress, label: str) -> None:
-        self.handle = handle
-        self.progress = progress
-        self.label = label
-        self.pending = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self.handle:
-            self.pending += len(line)
-            if self.pending > 1 << 18:
-                self.progress(self.label, self.pending)
-                self.pending = 0
-            yield line
-        self.progress(self.label, self.pending)
-        self.pending = 0
+def fast_id() -> str:
+    """A random UUID4 in canonical text form, like kit.ids.new_id, at a fraction of uuid.UUID's cost."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def read_csv(
@@ -145,7 +135,9 @@ def read_csv(
     line = 1
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            reader = csv.reader(_CountingLines(handle, progress, path.name), strict=True)
+            reader = csv.reader(handle, strict=True)
+            # Progress from the byte position of the buffer underneath (text tell() is off while iterating).
+            buffer, reported, label = handle.buffer, 0, path.name
             try:
                 header = [clean_header(h) for h in next(reader)]
             except StopIteration:
@@ -166,6 +158,11 @@ def read_csv(
                         raise MalformedFile(path, line, f"expected {width} fields, found {len(record)}")
                 yield line, dict(zip(header, record, strict=True))
                 line = reader.line_num + 1
+                if line & 0x3FF == 0:
+                    position = buffer.tell()
+                    progress(label, position - reported)
+                    reported = position
+            progress(label, buffer.tell() - reported)
     except csv.Error as exc:
         raise MalformedFile(path, line, f"unreadable CSV ({exc}); is the file truncated?") from exc
     except UnicodeDecodeError as exc:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bridgeway.kit.ids import new_id
 from bridgeway.taxonomy.errors import MalformedFile
 from bridgeway.taxonomy.importers._base import (
     ImportContext,
+    fast_id,
     read_csv,
     require_files,
     split_lines,
@@ -91,7 +91,7 @@ def _skills(ctx: ImportContext, folder: Path, ids: dict[str, str]) -> None:
             uri = row["conceptUri"].strip()
             member_of = collections.get(uri, [])
             skill_type, reuse = text(row["skillType"]), text(row["reuseLevel"])
-            ids[uri] = new_id()
+            ids[uri] = fast_id()
             yield {
                 "id": ids[uri],
                 "source": SOURCE,
@@ -139,7 +139,7 @@ def _skill_groups(ctx: ImportContext, folder: Path, ids: dict[str, str]) -> None
             uri = row["conceptUri"].strip()
             if uri in ids:
                 continue
-            ids[uri] = new_id()
+            ids[uri] = fast_id()
             extra = _extra(row, ("scopeNote", "status"))
             code = text(row.get("code")) or hierarchy_codes.get(uri)
             if code:
@@ -214,7 +214,7 @@ def _occupations(ctx: ImportContext, folder: Path, ids: dict[str, str]) -> None:
     def rows() -> Any:
         for _line, row in read_csv(path, columns, ctx.progress):
             uri = row["conceptUri"].strip()
-            ids[uri] = new_id()
+            ids[uri] = fast_id()
             group = text(row["iscoGroup"])
             extra = _extra(row, ("code", "regulatedProfessionNote", "scopeNote", "definition", "status"))
             if group in isco_labels:

@@ -11,9 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bridgeway.kit.ids import new_id
 from bridgeway.taxonomy.errors import MalformedFile
-from bridgeway.taxonomy.importers._base import ImportContext, read_csv, require_files, text
+from bridgeway.taxonomy.importers._base import ImportContext, fast_id, read_csv, require_files, text
 from bridgeway.taxonomy.models import Occupation
 
 SOURCE = "noc"
@@ -80,7 +79,7 @@ def run(ctx: ImportContext, folder: Path) -> None:
             unit = level == "unit_group"
             extra = {k: v for k, v in details.get(code, {}).items() if v} if unit else {}
             yield {
-                "id": new_id(),
+                "id": fast_id(),
                 "source": SOURCE,
                 "code": code,
                 "uri": extra.get("link"),

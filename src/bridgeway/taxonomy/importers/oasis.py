@@ -12,10 +12,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bridgeway.kit.ids import new_id
 from bridgeway.taxonomy.domain import oasis_code
 from bridgeway.taxonomy.errors import ReleaseFilesMissing
-from bridgeway.taxonomy.importers._base import ImportContext, read_csv, text, to_float, version_from_folder
+from bridgeway.taxonomy.importers._base import (
+    ImportContext,
+    fast_id,
+    read_csv,
+    text,
+    to_float,
+    version_from_folder,
+)
 from bridgeway.taxonomy.models import (
     Competency,
     Occupation,
@@ -96,7 +102,7 @@ def _profiles(ctx: ImportContext, folder: Path) -> dict[str, dict[str, Any]]:
     for _line, row in read_csv(labels, (PROFILE, "Label"), ctx.progress):
         code = oasis_code(row[PROFILE])
         profiles[code] = {
-            "id": new_id(),
+            "id": fast_id(),
             "source": SOURCE,
             "code": code,
             "uri": None,
@@ -209,7 +215,7 @@ def _descriptors(
         base = entry["Code"].strip() if entry else f"{kind}:{_key(name).replace(' ', '-')}"
         code = base if scale == 1 else f"{base}#2"
         label = name if scale == 1 else f"{name} (scale 2)"
-        competency_id = new_id()
+        competency_id = fast_id()
         columns[header] = competency_id
         competencies.append(
             {

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bridgeway.kit.ids import new_id
 from bridgeway.taxonomy.importers._base import (
     ImportContext,
+    fast_id,
     read_csv,
     read_xlsx,
     require_files,
@@ -90,7 +90,7 @@ class _Loader:
         if element not in self.competencies:
             model_name, description = self.model.get(element, (name, None))
             self.competencies[element] = {
-                "id": new_id(),
+                "id": fast_id(),
                 "source": SOURCE,
                 "code": element,
                 "uri": None,
@@ -112,7 +112,7 @@ class _Loader:
         for _line, row in read_xlsx(path, (CODE, "Title", "Description"), self.ctx.progress):
             code = str(row[CODE]).strip()
             self.occupations[code] = {
-                "id": new_id(),
+                "id": fast_id(),
                 "source": SOURCE,
                 "code": code,
                 "uri": None,
