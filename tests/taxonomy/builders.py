@@ -249,57 +249,43 @@ def noc_release(root: Path) -> Path:
 
 
 def oasis_release(root: Path) -> Path:
-    """An OaSIS folder with two welder profiles and the real files' header and code quirks."""
+    """An OaSIS folder with two welder profiles and the real files' header and code quirks (all with a BOM)."""
     folder = root / "oasis-2023-v1.0"
-    write_csv(
-        folder / "labels_oasis_2023_v1.0.csv",
-        ["OaSIS profile code", "Label"],
-        [["72106.00", "Welders"], ["72106.01", "Welding machine operators"]],
-        bom=True,
-    )
-    write_csv(
-        folder / "lead-statement_oasis_2023_v1.0.csv",
-        ["OaSIS profile code", "Lead statement"],
-        [["72106.00", "Welders operate welding equipment."]],
-        bom=True,
-    )
-    write_csv(
-        folder / "skills_oasis_2023_v1.0.csv",
-        ["OaSIS Code - Final", "OaSIS Label - Final", "Reading Comprehension", "Writing  ", "Numeracy "],
-        [["72106.00", "Welders", "3", "2", "0"], ["72106.01", "Welding machine operators", "2", "1", "1"]],
-        bom=True,
-    )
-    write_csv(
-        folder / "workcontext_oasis_2023_v1.0.csv",
-        ["OaSIS Code - Final", "OaSIS Label - Final", "Time Pressure", "Time Pressure2"],
-        [["72106.00", "Welders", "4", "3"]],
-        bom=True,
-    )
-    write_csv(
-        folder / "main-duties_oasis-2023_v1.0.csv",
-        ["OaSIS profile code", "Main duties"],
+    code, final = "OaSIS profile code", ["OaSIS Code - Final", "OaSIS Label - Final"]
+    files: dict[str, tuple[list[str], list[list[str]]]] = {
+        "labels": ([code, "Label"], [["72106.00", "Welders"], ["72106.01", "Welding machine operators"]]),
+        "lead-statement": ([code, "Lead statement"], [["72106.00", "Welders operate welding equipment."]]),
+        # stray spaces in header names, as in the real file
+        "skills": (
+            [*final, "Reading Comprehension", "Writing  ", "Numeracy "],
+            [
+                ["72106.00", "Welders", "3", "2", "0"],
+                ["72106.01", "Welding machine operators", "2", "1", "1"],
+            ],
+        ),
+        # a descriptor's second scale repeats its name with a digit appended
+        "workcontext": ([*final, "Time Pressure", "Time Pressure2"], [["72106.00", "Welders", "4", "3"]]),
         # the real file shortens some codes ("72106" for "72106.00")
-        [["72106", "Read blueprints"], ["72106.00", "Weld components"], ["99999.00", "Orphan duty"]],
-        bom=True,
-    )
-    write_csv(
-        folder / "example-titles_oasis_2023_v1.0.csv",
-        ["OaSIS profile code", "Concordance number", "Job title type", "Job title text"],
-        [["72106.00", "1", "Example", "Welder"], ["72106.00", "2", "Example", "Pipe welder"]],
-        bom=True,
-    )
-    write_csv(
-        folder / "employment-requirements_oasis_2023_v1.0.csv",
-        ["OaSIS profile code", "Employment requirement"],
-        [["72106.00", "Completion of secondary school is usually required."]],
-        bom=True,
-    )
-    write_csv(
-        folder / "guide_oasis_2023_v1.0.csv",
-        ["Code", "Name", "Structure type", "Category", "Description"],
-        [["F01b02", "Writing", "Descriptor", "Skills", "The capability to communicate in writing."]],
-        bom=True,
-    )
+        "main-duties": (
+            [code, "Main duties"],
+            [["72106", "Read blueprints"], ["72106.00", "Weld components"], ["99999.00", "Orphan duty"]],
+        ),
+        "example-titles": (
+            [code, "Concordance number", "Job title type", "Job title text"],
+            [["72106.00", "1", "Example", "Welder"], ["72106.00", "2", "Example", "Pipe welder"]],
+        ),
+        "employment-requirements": (
+            [code, "Employment requirement"],
+            [["72106.00", "Completion of secondary school is usually required."]],
+        ),
+        "guide": (
+            ["Code", "Name", "Structure type", "Category", "Description"],
+            [["F01b02", "Writing", "Descriptor", "Skills", "The capability to communicate in writing."]],
+        ),
+    }
+    for prefix, (header, rows) in files.items():
+        separator = "-" if prefix == "main-duties" else "_"  # the published name really differs
+        write_csv(folder / f"{prefix}_oasis{separator}2023_v1.0.csv", header, rows, bom=True)
     return folder
 
 
