@@ -103,20 +103,26 @@ async function bench(request) {
   const documentLoader = offlineLoader(request);
   const signed = [];
   let started = process.hrtime.bigint();
+  let cpu = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const credential = {...structuredClone(request.credential), id: `urn:uuid:bench-${i}`};
     signed.push(await vc.issue({credential, suite, documentLoader}));
   }
   const signSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const signCpu = process.cpuUsage(cpu);
   const suites = verifySuites();
   started = process.hrtime.bigint();
+  cpu = process.cpuUsage();
   let ok = 0;
   for (const credential of signed) {
     const result = await vc.verifyCredential({credential, suite: suites, documentLoader});
     if (result.verified) ok++;
   }
   const verifySeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return {count, signPerSecond: count / signSeconds, verifyPerSecond: count / verifySeconds, verified: ok};
+  const verifyCpu = process.cpuUsage(cpu);
+  const cpuSeconds = usage => (usage.user + usage.system) / 1e6;
+  return {count, signPerSecond: count / signSeconds, verifyPerSecond: count / verifySeconds, verified: ok,
+    signCpuPerSecond: count / cpuSeconds(signCpu), verifyCpuPerSecond: count / cpuSeconds(verifyCpu)};
 }
 
 const request = JSON.parse(readFileSync(0, 'utf8'));

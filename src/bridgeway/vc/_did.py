@@ -136,6 +136,7 @@ class DidResolver:
     def __init__(self, fetcher: Fetcher | None = None) -> None:
         self._fetcher = fetcher
         self._cache: dict[str, dict[str, Any]] = {}
+        self._methods: dict[tuple[str, str], VerificationMethod] = {}
 
     def resolve(self, did: str) -> dict[str, Any]:
         """Return the DID document of `did`, or raise UnresolvableDid."""
@@ -160,6 +161,14 @@ class DidResolver:
 
     def verification_method(self, vm_id: str, *, purpose: str = "assertionMethod") -> VerificationMethod:
         """Return the verification method `vm_id` if its DID document authorises it for `purpose`."""
+        cached = self._methods.get((vm_id, purpose))
+        if cached is not None:
+            return cached
+        method = self._verification_method(vm_id, purpose)
+        self._methods[(vm_id, purpose)] = method
+        return method
+
+    def _verification_method(self, vm_id: str, purpose: str) -> VerificationMethod:
         did = vm_id.split("#", 1)[0]
         if not did.startswith("did:") or "#" not in vm_id:
             raise UnresolvableDid(f"verification method {vm_id!r} is not a DID URL with a fragment")

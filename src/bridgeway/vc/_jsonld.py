@@ -112,6 +112,21 @@ def _vocab(ctx: dict[str, Any], value: str) -> str | None:
     return result
 
 
+def _expand_id(ctx: dict[str, Any], value: str) -> Any:
+    """Expand an @id value (not vocabulary-relative): pyld's _expand_iri without its per-call overhead."""
+    colon = value.find(":")
+    if colon > 0 and not value.startswith("@"):
+        prefix = value[:colon]
+        if prefix == "_" or value.startswith("//", colon + 1):
+            return value
+        mapping = ctx["mappings"].get(prefix)
+        if mapping and mapping.get("_prefix"):
+            return mapping["@id"] + value[colon + 1 :]
+        if prefix not in ctx["mappings"]:
+            return value
+    return _PROCESSOR._expand_iri(ctx, value)
+
+
 def _jsonld_message(exc: Exception) -> str:
     parts = []
     while exc is not None:
@@ -129,7 +144,7 @@ _NORMAL, _LIST, _GRAPH, _JSON = 0, 1, 2, 3
 class _Plan:
     """How one property of one active context turns into quads (computed once, then reused)."""
 
-    __slots__ = ("expanded", "keyword", "kind", "maps", "predicate", "term_ctx")
+    __slots__ = ("expanded", "keyword", "kind", "maps", "predicate", "string", "term_ctx")
 
     def __init__(
         self, expanded: str, keyword: bool, predicate: str, term_ctx: Any, kind: int, maps: bool
@@ -140,6 +155,8 @@ class _Plan:
         self.term_ctx = term_ctx
         self.kind = kind
         self.maps = maps
+        # how a plain string value is written: ("literal", datatype) or ("id", "") or ("other", "")
+        self.string: tuple[str, str] = ("other", "")
 
 
 _PLANS: dict[int, tuple[dict[str, Any], dict[str, _Plan]]] = {}
@@ -192,7 +209,20 @@ def _plan(ctx: dict[str, Any], key: str) -> _Plan:
         if "@graph" in container
         else _NORMAL
     )
-    return _Plan(expanded, False, iri(expanded), term_ctx, kind, maps)
+    plan = _Plan(expanded, False, iri(expanded), term_ctx, kind, maps)
+    value_mapping = term_ctx["mappings"].get(key) or {}
+    if value_mapping.get("@language") is not None or value_mapping.get("@direction") is not None:
+        raise _Unsupported("term language")
+    if term_ctx.get("@language") is not None or term_ctx.get("@direction") is not None:
+        raise _Unsupported("default language")
+    value_coerce = value_mapping.get("@type")
+    if value_coerce in (None, "@none"):
+        plan.string = ("literal", XSD_STRING)
+    elif value_coerce in ("@id", "@graph"):
+        plan.string = ("id", "")
+    elif not value_coerce.startswith("@"):
+        plan.string = ("literal", value_coerce)
+    return plan
 
 
 def _scoped(ctx: dict[str, Any], prop: str | None, must_revert: bool) -> dict[str, Any]:
@@ -283,7 +313,7 @@ class _Emitter:
             if named is None:
                 named = self.blank[value] = self.new_blank()
             return named
-        expanded = _PROCESSOR._expand_iri(ctx, value)
+        expanded = _expand_id(ctx, value)
         if not isinstance(expanded, str) or not _ABSOLUTE.match(expanded):
             raise MalformedDocument(f"identifier {value!r} is not an absolute IRI")
         return iri(expanded)
@@ -404,7 +434,14 @@ class _Emitter:
                 quads.append((subject, predicate, head, graph))
                 continue
             items = value if isinstance(value, list) else (value,)
+            how, datatype = plan.string
             for item in items:
+                if kind == _NORMAL and type(item) is str and how != "other":
+                    if how == "literal":
+                        quads.append((subject, predicate, literal(item, datatype), graph))
+                    else:
+                        quads.append((subject, predicate, self.node_id(term_ctx, item), graph))
+                    continue
                 if isinstance(item, list):
                     for nested in _flatten(item):
                         self.emit(term_ctx, key, nested, subject, predicate, graph, kind)
@@ -633,21 +670,25 @@ def _refuse_constant(name: str) -> Any:
 
 def check_limits(value: Any, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES) -> None:
     """Refuse documents nested deeper than max_depth or holding more than max_values JSON values."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        count += 1
-        if count > max_values:
-            raise MalformedDocument(f"the document holds more than {max_values} JSON values")
-        if isinstance(item, dict):
-            if depth > max_depth:
-                raise MalformedDocument(f"the document is nested deeper than {max_depth} levels")
-            for key in item:
-                if not isinstance(key, str):
-                    raise MalformedDocument("JSON object keys must be strings")
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            if depth > max_depth:
-                raise MalformedDocument(f"the document is nested deeper than {max_depth} levels")
-            stack.extend((v, depth + 1) for v in item)
+    if _count(value, max_depth) > max_values:
+        raise MalformedDocument(f"the document holds more than {max_values} JSON values")
+
+
+def _count(value: Any, depth: int) -> int:
+    if isinstance(value, dict):
+        if depth <= 0:
+            raise MalformedDocument(f"the document is nested deeper than {MAX_DEPTH} levels")
+        total = 1
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise MalformedDocument("JSON object keys must be strings")
+            total += _count(item, depth - 1) if isinstance(item, dict | list) else 1
+        return total
+    if isinstance(value, list):
+        if depth <= 0:
+            raise MalformedDocument(f"the document is nested deeper than {MAX_DEPTH} levels")
+        total = 1
+        for item in value:
+            total += _count(item, depth - 1) if isinstance(item, dict | list) else 1
+        return total
+    return 1

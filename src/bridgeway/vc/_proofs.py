@@ -8,6 +8,7 @@ JCS (RFC 8785).
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +32,8 @@ def format_datetime(moment: datetime) -> str:
     """XML Schema dateTime in UTC with seconds precision (2026-01-31T12:00:00Z)."""
     if moment.tzinfo is None:
         raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
 
 
 def canonical_document(document: dict[str, Any], cryptosuite: str) -> str:
@@ -44,7 +46,7 @@ def canonical_document(document: dict[str, Any], cryptosuite: str) -> str:
 
 
 def _config_hash(config: dict[str, Any], cryptosuite: str) -> bytes:
-    key = (cryptosuite, canonical_json(config))
+    key = (cryptosuite, json.dumps(config, sort_keys=True))
     hit = _CONFIG_CACHE.get(key)
     if hit is None:
         if len(_CONFIG_CACHE) > 4096:

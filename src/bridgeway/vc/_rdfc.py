@@ -43,7 +43,10 @@ def iri(value: str) -> str:
 
 def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
     """The N-Quads text of a literal."""
-    text = f'"{escape_literal(value)}"'
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        text = f'"{value}"'
+    else:
+        text = f'"{escape_literal(value)}"'
     if language is not None:
         return f"{text}@{language}"
     if datatype == XSD_STRING:
