@@ -26,7 +26,7 @@ def _catalogue(session: Session, kind: str = "certificate") -> tuple[object, lis
 def test_a_catalogue_micro_credential_becomes_an_ob3_achievement_with_its_competency_and_stacking_link(
     session: Session, settings: Settings
 ) -> None:
-    staff, (a, _b), parent = _catalogue(session)
+    _staff, (a, _b), parent = _catalogue(session)
     definition = credentials_service.achievement_from_catalog(session, settings=settings, opportunity_id=a)
     assert definition.alignment is not None
     assert definition.alignment.target_type == "ext:ESCOSkill"
