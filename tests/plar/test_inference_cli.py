@@ -135,4 +135,6 @@ def test_index_builds_the_cache_once(app: typer.Typer, esco_dir: Path, tmp_path:
     result = CliRunner().invoke(app, ["skills", "index", "--esco-dir", str(esco_dir)])
     assert result.exit_code == 0, result.output
     assert "3 competencies" in result.stdout
-    assert (tmp_path / "var" / "skill-index" / "esco-test" / "hashing-256" / "manifest.json").is_file()
+    assert (
+        tmp_path / "var" / "skill-index" / "esco-test" / "hashing-256" / "label" / "manifest.json"
+    ).is_file()

