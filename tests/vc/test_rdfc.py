@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -75,3 +76,20 @@ def test_canonical_form_equals_pyld_urdna2015_on_random_datasets(
         {"algorithm": "URDNA2015", "inputFormat": "application/n-quads", "format": "application/n-quads"},
     )
     assert ours == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(subject, st.sampled_from(PREDICATES), st.one_of(obj, st.sampled_from(
+    ['"v\\u000Bt"', '"f\\fz"', '"nul\\u0000"'])), graph), min_size=1, max_size=9))
+def test_canonical_form_equals_pyoxigraph_rdfc_1_0_including_control_characters(
+    quads: list[tuple[str, str, str, str]],
+) -> None:
+    try:
+        ours = canonicalize(quads)
+    except MalformedDocument:
+        assume(False)
+    dataset = pyoxigraph.Dataset(
+        pyoxigraph.parse("".join(serialize_quad(q) for q in quads).encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+    )
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    assert ours == "".join(sorted({f"{q} .\n" for q in dataset}))
