@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bridgeway.accounts.models import Institution, User
 from bridgeway.catalog import errors as catalog_errors
 from bridgeway.catalog import service as catalog_service
+from bridgeway.catalog.domain import OpportunityKind
 from bridgeway.credentials import service as credentials_service
 from bridgeway.credentials.schemas import (
     AchievementDefinition,
@@ -42,7 +43,7 @@ FALLBACK = AchievementDefinition(
 def _published_micro_credentials(session: Session, institution_id: str) -> list[str]:
     ids = []
     for opportunity, _version in catalog_service.opportunities(session, institution_id=institution_id):
-        if catalog_service.is_micro_credential(opportunity):
+        if opportunity.kind == OpportunityKind.MICRO_CREDENTIAL.value:
             try:
                 catalog_service.published_achievement_data(session, opportunity_id=opportunity.id)
             except catalog_errors.NotPublished:

@@ -180,6 +180,11 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """Return the value when it is a JSON object, else an empty one (for reading untrusted documents)."""
+    return value if isinstance(value, dict) else {}
+
+
 def describe(document: Any) -> dict[str, Any]:
     """Pick what a person wants to see from a credential: issuer, achievement, competency, assessment, dates.
 
@@ -188,16 +193,14 @@ def describe(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
         return {}
     issuer = document.get("issuer")
-    subject = _first(document.get("credentialSubject"))
-    subject = subject if isinstance(subject, dict) else {}
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
-    alignment = _first(achievement.get("alignment"))
-    alignment = alignment if isinstance(alignment, dict) else {}
-    evidence = document.get("evidence") if isinstance(document.get("evidence"), list) else []
-    assessment = next((e for e in evidence if isinstance(e, dict) and str(e.get("name", "")).startswith("Assessment")),
-                      None)
+    subject = as_dict(_first(document.get("credentialSubject")))
+    achievement = as_dict(subject.get("achievement"))
+    alignment = as_dict(_first(achievement.get("alignment")))
+    evidence = document.get("evidence")
+    assessment = next((as_dict(e) for e in (evidence if isinstance(evidence, list) else [])
+                       if str(as_dict(e).get("name", "")).startswith("Assessment")), None)
     result = _first(subject.get("result"))
-    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+    criteria = as_dict(achievement.get("criteria"))
 
     def text(value: Any) -> str | None:
         return value[:1000] if isinstance(value, str) else None

@@ -162,7 +162,7 @@ def run_batch(
                     row.state, row.error = "failed", exc.message
                     continue
             request = IssueRequest(
-                achievement=achievement, recipient=recipient_input, idempotency_key=key, kind=job.kind,  # type: ignore[arg-type]
+                achievement=achievement, recipient=recipient_input, idempotency_key=key, kind=job.kind,
                 result=payload.result, source_type="credential_batch", source_id=job.id,
             )
             todo.append((row, request, recipient))

@@ -39,14 +39,14 @@ def resolve_recipient(session: Session, recipient: Recipient) -> ResolvedRecipie
     if recipient.user_id:
         user = accounts_service.get_user(session, recipient.user_id)
         return ResolvedRecipient(user_id=user.id, did=recipient.did or user.did, email=user.email)
-    user_id = did = None
+    user_id: str | None = None
+    did: str | None = None
     if recipient.email:
         try:
-            user = accounts_service.get_user_by_email(session, recipient.email)
+            found = accounts_service.get_user_by_email(session, recipient.email)
+            user_id, did = found.id, found.did
         except accounts_errors.UnknownUser:
-            user = None
-        if user is not None:
-            user_id, did = user.id, user.did
+            pass  # not (yet) a Bridgeway user: the credential names them by hashed e-mail
     return ResolvedRecipient(user_id=user_id, did=recipient.did or did, email=recipient.email)
 
 
@@ -249,15 +249,15 @@ def issue_document(
     credential_id = new_id()
     unsigned = dict(credential)
     unsigned.setdefault("id", f"urn:uuid:{credential_id}")
-    contexts = credential.get("@context") if isinstance(credential.get("@context"), list) else []
-    if not isinstance(issuer, dict) and documents.OB_V3 in contexts:
+    contexts = credential.get("@context")
+    if not isinstance(issuer, dict) and isinstance(contexts, list) and documents.OB_V3 in contexts:
         issuer = documents.issuer_profile(did, institution.name, institution.url)
     unsigned["issuer"] = issuer
     unsigned.setdefault("validFrom", documents.xsd_datetime(now))
     unsigned["credentialStatus"] = documents.status_entries(
         status.status_base_url(settings.base_url, institution.slug, lst.sequence), index)
     signed = signing.sign(unsigned, key, created=now)
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    achievement = documents.as_dict(subject.get("achievement"))
     summary = documents.describe(signed)
     row = IssuedCredential(
         id=credential_id,
