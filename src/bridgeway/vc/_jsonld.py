@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 from pyld import jsonld
@@ -48,6 +49,16 @@ _OPTIONS: dict[str, Any] = {
 _OPTIONS["contextResolver"] = ContextResolver({}, document_loader)
 
 
+_LOCK = threading.RLock()  # pyld's context resolver is shared; cache misses are rare, so one lock is enough
+_CACHE_LIMIT = 50_000
+
+
+def _bound(cache: dict[Any, Any]) -> None:
+    """Keep a cache keyed partly by document content (type names) from growing without limit."""
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+
+
 class _Unsupported(Exception):
     """A JSON-LD feature the fast path leaves to the reference path."""
 
@@ -68,9 +79,10 @@ def _process(
     if hit is not None and hit[0] is active and hit[1] is local:
         return hit[2]
     try:
-        result: dict[str, Any] = _PROCESSOR._process_context(
-            active, local, dict(_OPTIONS), override_protected=override, propagate=propagate
-        )
+        with _LOCK:
+            result: dict[str, Any] = _PROCESSOR._process_context(
+                active, local, dict(_OPTIONS), override_protected=override, propagate=propagate
+            )
     except jsonld.JsonLdError as exc:
         raise MalformedDocument(f"invalid JSON-LD context: {_jsonld_message(exc)}") from None
     _DERIVED[key] = (active, local, result)  # the references keep the ids stable
@@ -89,7 +101,8 @@ def _top_context(context: Any) -> dict[str, Any]:
         if url not in known:
             raise UnknownContext(f"context {url!r} is not one of the bundled contexts")
     try:
-        result: dict[str, Any] = _PROCESSOR._process_context(_INITIAL, list(urls), dict(_OPTIONS))
+        with _LOCK:
+            result: dict[str, Any] = _PROCESSOR._process_context(_INITIAL, list(urls), dict(_OPTIONS))
     except jsonld.JsonLdError as exc:
         raise MalformedDocument(f"invalid JSON-LD context: {_jsonld_message(exc)}") from None
     _TOP[urls] = result
@@ -108,6 +121,8 @@ def _vocab(ctx: dict[str, Any], value: str) -> str | None:
     except KeyError:
         pass
     result: str | None = _PROCESSOR._expand_iri(ctx, value, vocab=True)
+    if len(memo) > 10_000:  # undefined names chosen by an attacker must not grow memory
+        memo.clear()
     memo[value] = result
     return result
 
@@ -240,6 +255,7 @@ def _scoped(ctx: dict[str, Any], prop: str | None, must_revert: bool) -> dict[st
         result = ctx  # a value object or a bare reference keeps the type-scoped context
     if property_scoped is not None:
         result = _process(result, property_scoped, override=True)
+    _bound(_SCOPED)
     _SCOPED[key] = (ctx, result)
     return result
 
@@ -260,6 +276,7 @@ def _local(ctx: dict[str, Any], context: Any) -> dict[str, Any]:
     if hit is not None and hit[0] is ctx:
         return hit[1]
     result = _process(ctx, list(urls))
+    _bound(_LOCAL)
     _LOCAL[key] = (ctx, result)
     return result
 
@@ -275,6 +292,7 @@ def _typed(ctx: dict[str, Any], types: tuple[str, ...]) -> dict[str, Any]:
         scoped = (ctx["mappings"].get(type_) or {}).get("@context")
         if scoped is not None and scoped is not False:
             result = _process(result, scoped, propagate=False)
+    _bound(_TYPED)
     _TYPED[key] = (ctx, result)
     return result
 
@@ -288,6 +306,7 @@ def _type_term(ctx: dict[str, Any], type_: str) -> str:
     if expanded is None or not _ABSOLUTE.match(expanded) or expanded.startswith("_:"):
         raise UndefinedTerm(f"type {type_!r} is not defined by the document's contexts")
     term = iri(expanded)
+    _bound(_TYPE_TERMS)
     _TYPE_TERMS[key] = (ctx, term)
     return term
 
