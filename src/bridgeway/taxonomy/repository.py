@@ -25,23 +25,20 @@ from bridgeway.taxonomy.models import (
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert a batch of rows with one executemany (no ORM objects).
+    """Insert a batch of rows straight through the driver (no ORM objects, no per-row SQLAlchemy work).
 
-    Rows must name every column they fill, all with the same keys. On SQLite the rows go straight to the
-    driver (JSON columns serialised here): SQLAlchemy's per-row parameter processing would otherwise cost more
-    than SQLite's own work. Elsewhere SQLAlchemy's batched "insertmanyvalues" path is used.
+    Rows must name every column they fill, all with the same keys; JSON columns are serialised here. SQLite
+    gets one executemany, PostgreSQL (psycopg) one COPY; other drivers SQLAlchemy's executemany.
     """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
+    dialect = conn.dialect
+    if dialect.name not in ("sqlite", "postgresql") or dialect.driver != (
+        "pysqlite" if dialect.name == "sqlite" else "psycopg"
+    ):
         conn.execute(table.insert(), rows)
         return
     names = list(rows[0])
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
     json_names = [c.name for c in table.columns if isinstance(c.type, JSON) and c.name in rows[0]]
     if json_names:
         dumps = json.dumps
@@ -53,7 +50,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
                     row[name] = ("[]" if isinstance(value, list) else "{}") if not value else dumps(value)
     getter = itemgetter(*names)
     values = [getter(row) for row in rows] if len(names) > 1 else [(row[names[0]],) for row in rows]
-    conn.exec_driver_sql(sql, values)
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(n) for n in names)
+    if dialect.name == "sqlite":
+        placeholders = ", ".join("?" for _ in names)
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({placeholders})", values)
+        return
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+        for value in values:
+            copy.write_row(value)
 
 
 def prepare_bulk_load(conn: Connection) -> None:
