@@ -99,13 +99,26 @@ def test_an_alternative_label_or_example_title_finds_its_entry_and_says_which_la
     )
 
 
-def test_exact_then_prefix_matches_rank_above_fuzzy_ones(index: SearchIndex) -> None:
+def test_exact_then_prefix_then_all_words_matches_rank_in_that_order(index: SearchIndex) -> None:
     hits = index.search("welding").hits
-    kinds = [h.match for h in hits]
-    assert kinds == sorted(kinds, reverse=True)
-    assert hits[0].match is MatchKind.EXACT
-    assert {h.document.code for h in hits if h.match is MatchKind.PREFIX} >= {"s3"}
-    assert hits[-1].document.code == "s4"  # "wedding" only as a typo, last
+    assert [(h.document.code, h.match) for h in hits] == [
+        ("s1", MatchKind.EXACT),  # its alternative label "welding"
+        ("s3", MatchKind.PREFIX),  # "welding techniques"
+        ("s2", MatchKind.WORDS),  # "operate welding equipment"
+    ]
+
+
+def test_a_correctly_spelt_word_is_not_also_matched_as_a_typo_of_another(index: SearchIndex) -> None:
+    assert "s4" not in codes(index, "welding")  # "wedding" is one edit from "welding"
+    assert codes(index, "wedding") == ["s4"]
+
+
+def test_a_word_missing_from_every_label_still_lets_the_others_match_below_full_matches(
+    index: SearchIndex,
+) -> None:
+    hits = index.search("first aid qzxv").hits
+    assert [h.document.code for h in hits] == ["s7", "s8"]
+    assert all(h.match is MatchKind.FUZZY for h in hits)
 
 
 def test_the_start_of_a_word_finds_labels_as_the_user_types(index: SearchIndex) -> None:

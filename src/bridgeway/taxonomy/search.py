@@ -5,11 +5,11 @@ How a query is answered (see docs/taxonomy-search.md):
 1. Every label (preferred, alternative, example or alternate title) is normalised — case folded, accents and
    punctuation removed — and split into tokens. The index keeps the distinct tokens (the vocabulary, sorted and
    bucketed by length) and, per token, the labels that contain it (postings).
-2. Each query token is expanded into vocabulary tokens: the same token, tokens it is a prefix of (a bisect in
-   the sorted vocabulary), and — for tokens of four characters or more — tokens within one or two edits
-   (optimal string alignment distance, so a swap of two letters counts once; two edits from nine characters)
-   found by rapidfuzz over the
-   vocabulary bucket of nearby lengths only. Labels are never scanned one by one.
+2. Each query token is expanded into vocabulary tokens: the same token and the tokens it starts (a bisect in
+   the sorted vocabulary); when it is neither a known token nor the start of one, and has four characters or
+   more, the tokens within one edit (two from nine characters) by optimal string alignment distance, so that
+   a swap of two letters counts once. rapidfuzz compares it only with the vocabulary words of nearby length;
+   labels are never scanned one by one.
 3. Candidate labels are those holding an expansion of every content token (stop words are ignored); when that
    finds nothing, those missing only one token. Each candidate is scored in four tiers — exact, prefix, all
    words, fuzzy — so exact and prefix matches always rank above typo matches, and the best label per entry
@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -144,6 +145,21 @@ class _Posting:
     preferred: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Admitted:
+    """What a filter lets through: document numbers and the numbers of their labels."""
+
+    docs: frozenset[int]
+    labels: frozenset[int]
+
+
+def _distinct(label_doc: list[int], labels: set[int]) -> int:
+    """Count the documents the labels belong to (itemgetter does the lookups in C)."""
+    if len(labels) < 2:
+        return len(labels)
+    return len(set(itemgetter(*labels)(label_doc)))
+
+
 @dataclass(slots=True)
 class _Expansion:
     """For one query word: vocabulary token id → match quality in (0, 1], and whether it was only fuzzy."""
@@ -182,6 +198,14 @@ class SearchIndex:
         self._by_token: dict[int, tuple[int, ...]] = {tid: tuple(v) for tid, v in by_token.items()}
         self._vocab: list[str] = sorted(token_ids)
         self._vocab_ids: list[int] = [token_ids[t] for t in self._vocab]
+        # The postings laid end to end in vocabulary order: the labels of every word starting with a prefix are
+        # one slice, turned into a set in one call however many words the prefix starts ("ma": ~500 words).
+        self._flat: list[int] = []
+        self._offsets: list[int] = []
+        for tid in self._vocab_ids:
+            self._offsets.append(len(self._flat))
+            self._flat.extend(by_token[tid])
+        self._offsets.append(len(self._flat))
         # Vocabulary bucketed by length, so that typo search compares a word only with words of nearby length.
         buckets: defaultdict[int, list[str]] = defaultdict(list)
         for word in token_ids:
@@ -210,7 +234,8 @@ class SearchIndex:
         self._facets: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
         for doc_no, document in enumerate(self.documents):
             self._facets[(document.kind, document.source)].add(doc_no)
-        self._allowed_cache: dict[tuple[frozenset[str], frozenset[str]], frozenset[int]] = {}
+        self._label_doc: list[int] = [posting.doc for posting in self._postings]
+        self._allowed_cache: dict[tuple[frozenset[str], frozenset[str]], _Admitted] = {}
 
     @property
     def label_count(self) -> int:
@@ -236,7 +261,7 @@ class SearchIndex:
         allowed = self._allowed(kinds, sources)
         norm = normalise(query)
         if not norm:
-            docs = [n for n in self._alphabetical if allowed is None or n in allowed]
+            docs = [n for n in self._alphabetical if allowed is None or n in allowed.docs]
             hits = [self._browse_hit(n) for n in docs[offset : offset + limit]]
             return SearchResult(hits=hits, total=len(docs), query=query)
         ranked, total = self._rank(norm, allowed, need=offset + limit)
@@ -245,8 +270,8 @@ class SearchIndex:
         ]
         return SearchResult(hits=hits, total=total, query=query)
 
-    def _allowed(self, kinds: Sequence[str] | None, sources: Sequence[str] | None) -> frozenset[int] | None:
-        """Return the documents the filters admit (None: no filter), remembered per combination."""
+    def _allowed(self, kinds: Sequence[str] | None, sources: Sequence[str] | None) -> _Admitted | None:
+        """Return the documents and labels the filters admit (None: no filter), remembered per combination."""
         if not kinds and not sources:
             return None
         key = (frozenset(kinds or ()), frozenset(sources or ()))
@@ -256,7 +281,8 @@ class SearchIndex:
             for (kind, source), members in self._facets.items():
                 if (not key[0] or kind in key[0]) and (not key[1] or source in key[1]):
                     docs |= members
-            cached = self._allowed_cache[key] = frozenset(docs)
+            labels = frozenset(n for n, doc in enumerate(self._label_doc) if doc in docs)
+            cached = self._allowed_cache[key] = _Admitted(frozenset(docs), labels)
         return cached
 
     def _hit(self, label_no: int, match: MatchKind, score: float) -> Hit:
@@ -274,15 +300,17 @@ class SearchIndex:
         exact = self._token_ids.get(word)
         if exact is not None:
             expansion.quality[exact] = 1.0
+            expansion.labels.update(self._by_token[exact])
         if allow_prefix:
             start = bisect.bisect_left(self._vocab, word)
-            for i in range(start, len(self._vocab)):
-                candidate = self._vocab[i]
-                if not candidate.startswith(word):
-                    break
+            end = bisect.bisect_left(self._vocab, word + "\x7f", lo=start)  # words are [0-9a-z]+
+            for i in range(start, end):
                 # A longer completion is a weaker match than a short one ("weld" → "welds" before "welding").
-                expansion.quality.setdefault(self._vocab_ids[i], 0.75 + 0.2 * len(word) / len(candidate))
-        edits = max_edits(word)
+                expansion.quality.setdefault(self._vocab_ids[i], 0.75 + 0.2 * len(word) / len(self._vocab[i]))
+            expansion.labels.update(self._flat[self._offsets[start] : self._offsets[end]])
+        # Typos are looked for only when the word is neither a known word nor the start of one: a word the
+        # labels use is taken as meant, which keeps "wedding" from matching "welding" and spares the scan.
+        edits = 0 if expansion.quality else max_edits(word)
         for length in range(len(word) - edits, len(word) + edits + 1) if edits else ():
             bucket = self._by_length.get(length)
             if not bucket:
@@ -294,12 +322,11 @@ class SearchIndex:
                 if tid not in expansion.quality:
                     expansion.quality[tid] = 1 - distance / max(len(word), len(candidate))
                     expansion.fuzzy.add(tid)
-        for tid in expansion.quality:
-            expansion.labels.update(self._by_token[tid])
+                    expansion.labels.update(self._by_token[tid])
         return expansion
 
     def _rank(
-        self, norm: str, allowed: frozenset[int] | None, need: int
+        self, norm: str, allowed: _Admitted | None, need: int
     ) -> tuple[list[tuple[int, MatchKind, float]], int]:
         """Return the best label per entry, best first (at least ``need`` of them), and how many entries match."""
         words = norm.split()
@@ -318,8 +345,8 @@ class SearchIndex:
         prefixed = self._by_text[start : bisect.bisect_left(self._texts, norm + "\x7f", lo=start)]
         candidates.update(prefixed)  # a label that starts with the query always matches
         if allowed is not None:
-            candidates = {n for n in candidates if postings[n].doc in allowed}
-        total = len({postings[n].doc for n in candidates})
+            candidates &= allowed.labels
+        total = _distinct(self._label_doc, candidates)
         ranked: list[tuple[int, MatchKind, float]] = []
         placed: set[int] = set()
         # Tiers 1 and 2 need no scoring: exact labels, then labels starting with the query, shortest first.
@@ -329,6 +356,8 @@ class SearchIndex:
         for label_no in exact:
             self._place(ranked, placed, label_no, MatchKind.EXACT, 100.0)
         for label_no in sorted((n for n in prefixed if n in candidates), key=self._prefix_rank.__getitem__):
+            if len(ranked) >= need:
+                break  # the page is full; the total is already known
             self._place(
                 ranked,
                 placed,
