@@ -269,3 +269,13 @@ def test_esco_alternative_labels_become_occupation_titles(session: Session, tmp_
 
     kinds = set(session.scalars(select(OccupationTitle.kind)))
     assert kinds == {"alternative"}
+
+
+def test_a_code_defined_twice_is_refused_naming_file_and_line(session: Session, tmp_path: Path) -> None:
+    folder = builders.noc_release(tmp_path)
+    structure = folder / "noc_structure_en.csv"
+    lines = structure.read_text(encoding="utf-8-sig").splitlines()
+    structure.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8-sig")
+
+    with pytest.raises(MalformedFile, match=r"noc_structure_en\.csv, line 7: duplicate code '72106'"):
+        _import(session, "noc", folder)

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,12 @@ def read_xlsx(
             progress(path.name, size * step // len(rows))
         yield index, dict(zip(header, record, strict=False))
     progress(path.name, size % max(1, step))
+
+
+def refuse_duplicate(seen: Container[str], code: str, path: Path, line: int) -> None:
+    """Raise MalformedFile when a file defines the same code twice (the release would be ambiguous)."""
+    if code in seen:
+        raise MalformedFile(path, line, f"duplicate code '{code}'")
 
 
 def text(value: Any) -> str | None:

@@ -16,6 +16,7 @@ from bridgeway.taxonomy.errors import ReleaseFilesMissing
 from bridgeway.taxonomy.importers._base import (
     ImportContext,
     read_csv,
+    refuse_duplicate,
     text,
     to_float,
     to_int,
@@ -95,6 +96,7 @@ def run(ctx: ImportContext, folder: Path) -> None:
     required = ("Code", "Occupation_Name", "Nom_de_la_profession", *TOTALS)
     for line, row in read_csv(path, required, ctx.progress):
         code = row["Code"].strip()
+        refuse_duplicate(outlooks, code, path, line)
         outlook: dict[str, Any] = {
             "noc_code": code,
             "name": row["Occupation_Name"].strip(),

@@ -15,6 +15,7 @@ from bridgeway.taxonomy.importers._base import (
     ImportContext,
     fast_id,
     read_csv,
+    refuse_duplicate,
     require_files,
     split_lines,
     text,
@@ -87,8 +88,9 @@ def _skills(ctx: ImportContext, folder: Path, ids: dict[str, str]) -> None:
     columns = ("conceptUri", "preferredLabel", "altLabels", "skillType", "reuseLevel", "description")
 
     def rows() -> Any:
-        for _line, row in read_csv(path, columns, ctx.progress):
+        for line, row in read_csv(path, columns, ctx.progress):
             uri = row["conceptUri"].strip()
+            refuse_duplicate(ids, uri, path, line)
             member_of = collections.get(uri, [])
             skill_type, reuse = text(row["skillType"]), text(row["reuseLevel"])
             ids[uri] = fast_id()
@@ -212,8 +214,9 @@ def _occupations(ctx: ImportContext, folder: Path, ids: dict[str, str]) -> None:
     columns = ("conceptUri", "preferredLabel", "altLabels", "iscoGroup", "description")
 
     def rows() -> Any:
-        for _line, row in read_csv(path, columns, ctx.progress):
+        for line, row in read_csv(path, columns, ctx.progress):
             uri = row["conceptUri"].strip()
+            refuse_duplicate(ids, uri, path, line)
             ids[uri] = fast_id()
             group = text(row["iscoGroup"])
             extra = _extra(row, ("code", "regulatedProfessionNote", "scopeNote", "definition", "status"))

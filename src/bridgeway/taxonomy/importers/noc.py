@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from bridgeway.taxonomy.errors import MalformedFile
-from bridgeway.taxonomy.importers._base import ImportContext, fast_id, read_csv, require_files, text
+from bridgeway.taxonomy.importers._base import (
+    ImportContext,
+    fast_id,
+    read_csv,
+    refuse_duplicate,
+    require_files,
+    text,
+)
 from bridgeway.taxonomy.models import Occupation
 
 SOURCE = "noc"
@@ -69,6 +76,8 @@ def run(ctx: ImportContext, folder: Path) -> None:
     details = _unit_group_details(ctx, folder / UNIT_GROUPS)
     path = folder / STRUCTURE
 
+    seen: set[str] = set()
+
     def rows() -> Any:
         for line, row in read_csv(path, ("Hierarchical structure", CODE, "Class title"), ctx.progress):
             structure = row["Hierarchical structure"].strip()
@@ -76,6 +85,8 @@ def run(ctx: ImportContext, folder: Path) -> None:
             if level is None:
                 raise MalformedFile(path, line, f"unknown level '{structure}'")
             code = row[CODE].strip()
+            refuse_duplicate(seen, code, path, line)
+            seen.add(code)
             unit = level == "unit_group"
             extra = {k: v for k, v in details.get(code, {}).items() if v} if unit else {}
             yield {

@@ -18,6 +18,7 @@ from bridgeway.taxonomy.importers._base import (
     ImportContext,
     fast_id,
     read_csv,
+    refuse_duplicate,
     text,
     to_float,
     version_from_folder,
@@ -99,8 +100,9 @@ def _profiles(ctx: ImportContext, folder: Path) -> dict[str, dict[str, Any]]:
     profiles: dict[str, dict[str, Any]] = {}
     labels = _find(folder, "labels")
     assert labels is not None  # release_files checked it
-    for _line, row in read_csv(labels, (PROFILE, "Label"), ctx.progress):
+    for line, row in read_csv(labels, (PROFILE, "Label"), ctx.progress):
         code = oasis_code(row[PROFILE])
+        refuse_duplicate(profiles, code, labels, line)
         profiles[code] = {
             "id": fast_id(),
             "source": SOURCE,

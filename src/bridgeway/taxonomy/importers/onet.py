@@ -17,6 +17,7 @@ from bridgeway.taxonomy.importers._base import (
     fast_id,
     read_csv,
     read_xlsx,
+    refuse_duplicate,
     require_files,
     text,
     to_float,
@@ -109,8 +110,9 @@ class _Loader:
 
     def load_occupations(self) -> None:
         path = self.folder / OCCUPATIONS
-        for _line, row in read_xlsx(path, (CODE, "Title", "Description"), self.ctx.progress):
+        for line, row in read_xlsx(path, (CODE, "Title", "Description"), self.ctx.progress):
             code = str(row[CODE]).strip()
+            refuse_duplicate(self.occupations, code, path, line)
             self.occupations[code] = {
                 "id": fast_id(),
                 "source": SOURCE,
