@@ -131,7 +131,8 @@ def test_signing_in_again_replaces_the_previous_session(client: TestClient, sess
     )
     assert response.status_code == 303
     second = response.cookies.get(SESSION_COOKIE)
-    assert second and second != first
+    assert second
+    assert second != first
     assert accounts_service.resolve_web_session(session, first or "") is None
     assert session.scalar(select(WebSession).where(WebSession.user_id == user.id)) is not None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from sqlalchemy.orm import Session
@@ -12,6 +13,12 @@ from bridgeway.accounts.models import Employer, Institution, User
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+
+
+@functools.cache
+def _password_hash() -> str:
+    """Hash the shared test password once: Argon2id is slow on purpose, and tests create many users."""
+    return accounts_service.hash_password(PASSWORD)
 
 
 def create_institution(session: Session, *, slug: str | None = None, name: str | None = None) -> Institution:
@@ -25,7 +32,9 @@ def create_institution(session: Session, *, slug: str | None = None, name: str |
 def create_employer(session: Session, *, slug: str | None = None, name: str | None = None) -> Employer:
     """Create an employer with a unique slug."""
     n = next(_counter)
-    return accounts_service.create_employer(session, slug=slug or f"employer-{n}", name=name or f"Employer {n}")
+    return accounts_service.create_employer(
+        session, slug=slug or f"employer-{n}", name=name or f"Employer {n}"
+    )
 
 
 def create_user(
@@ -40,15 +49,17 @@ def create_user(
     roles = roles or (Role.LEARNER,)
     if Role.EMPLOYER in roles and employer is None:
         employer = create_employer(session)
-    return accounts_service.create_user(
+    user = accounts_service.create_user(
         session,
         email=email or f"user{n}@example.org",
         display_name=f"User {n}",
         roles=roles,
-        password=PASSWORD,
         institution_id=institution.id if institution else None,
         employer_id=employer.id if employer else None,
     )
+    user.password_hash = _password_hash()
+    session.flush()
+    return user
 
 
 def principal_of(user: User) -> Principal:
@@ -61,4 +72,7 @@ def bearer(session: Session, user: User, *scopes: str) -> dict[str, str]:
     from bridgeway.accounts.domain import Scope
 
     secret = accounts_service.create_api_token(session, user=user, scopes=scopes or [s.value for s in Scope])
+    # Commit (a savepoint release in the test session) so that a refused request, which rolls the session
+    # back, does not take the records the test built so far with it.
+    session.commit()
     return {"Authorization": f"Bearer {secret}"}

@@ -2,6 +2,32 @@
 
 from bridgeway.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 
+__all__ = [
+    "AccountLocked",
+    "AuditLogIsAppendOnly",
+    "Conflict",
+    "ConsentRequired",
+    "CsrfRejected",
+    "DuplicateUser",
+    "Forbidden",
+    "InvalidCredentials",
+    "InvalidInput",
+    "MissingRole",
+    "MissingScope",
+    "NotFound",
+    "RoleNotGrantable",
+    "ScopeEscalation",
+    "SelfDeactivation",
+    "SessionExpired",
+    "TooManyRequests",
+    "Unauthenticated",
+    "UnknownApiToken",
+    "UnknownConsent",
+    "UnknownEmployer",
+    "UnknownInstitution",
+    "UnknownUser",
+]
+
 
 class InvalidCredentials(Unauthenticated):
     """E-mail or password is wrong (never says which)."""

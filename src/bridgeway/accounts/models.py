@@ -169,9 +169,9 @@ APPEND_ONLY_DROP_DDL: dict[str, tuple[str, ...]] = {
 
 for _dialect, _statements in APPEND_ONLY_DDL.items():
     for _statement in _statements:
-        event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
+        event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
     for _statement in APPEND_ONLY_DROP_DDL[_dialect]:
-        event.listen(AuditEvent.__table__, "after_drop", DDL(_statement).execute_if(dialect=_dialect))
+        event.listen(AuditEvent.__table__, "after_drop", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
 
 
 def _refuse_change(_mapper: Mapper[AuditEvent], _connection: object, target: AuditEvent) -> None:

@@ -46,7 +46,7 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 def _users_query(
     institution_id: str, query: str | None, role: str | None, active: bool | None
-) -> Select[tuple[User]]:
+) -> Select[User]:
     stmt = select(User).where(User.institution_id == institution_id, User.deleted_at.is_(None))
     if query:
         pattern = f"%{query.strip().lower()}%"
@@ -151,7 +151,7 @@ def _audit_query(
     action: str | None,
     actor_user_id: str | None,
     since: datetime | None,
-) -> Select[tuple[AuditEvent]]:
+) -> Select[AuditEvent]:
     stmt = select(AuditEvent)
     if institution_id is not None:
         stmt = stmt.where(AuditEvent.institution_id == institution_id)

@@ -132,7 +132,7 @@ def edit_user(
 ) -> Response:
     """Show one user with forms to change their name, roles and active state."""
     user = accounts_service.get_institution_user(session, actor=principal, user_id=user_id)
-    values = {
+    values: dict[str, object] = {
         "email": user.email,
         "display_name": user.display_name,
         "roles": sorted(accounts_service.roles_of(user)),
