@@ -45,4 +45,10 @@ EXAMPLES: dict[str, Callable[[Session, User], dict[str, str]]] = {
     "POST /api/v1/catalog/opportunities/{opportunity_id}/versions": _draft,
     "PUT /api/v1/catalog/opportunities/{opportunity_id}/operations": _draft,
     "POST /api/v1/catalog/proposals/{proposal_id}/response": _proposal,
+    **{f"{m} /catalog/versions/{{version_id}}/{p}": _draft
+       for m, p in [("GET", "edit"), ("POST", "edit"), ("POST", "submit"), ("GET", "review"), ("POST", "review"),
+                    ("GET", "approval"), ("POST", "approve"), ("POST", "publish"), ("POST", "retire"),
+                    ("POST", "send-back")]},
+    "POST /catalog/opportunities/{opportunity_id}/new-version": _draft,
+    "POST /catalog/proposals/{proposal_id}/respond": _proposal,
 }

@@ -20,7 +20,7 @@ from bridgeway.catalog.models import (
     StackingComponent,
 )
 from bridgeway.catalog.schemas import SearchParams
-from bridgeway.taxonomy.models import OccupationRequirement
+from bridgeway.taxonomy.models import Competency, OccupationRequirement, TaxonomyRelease
 
 PUBLISHED = "published"
 
@@ -301,3 +301,27 @@ def opportunities_of(session: Session, institution_id: str | None) -> list[Learn
     if institution_id is not None:
         stmt = stmt.where(LearningOpportunity.institution_id == institution_id)
     return list(session.scalars(stmt))
+
+
+def competencies_matching(session: Session, query: str, *, limit: int = 20) -> list[Competency]:
+    """Return ESCO skills and OaSIS descriptors whose label contains the text, shortest labels first."""
+    needle = f"%{query.strip().lower()}%"
+    return list(
+        session.scalars(
+            select(Competency)
+            .where(Competency.source.in_(("esco", "oasis")), func.lower(Competency.preferred_label).like(needle))
+            .order_by(func.length(Competency.preferred_label), Competency.preferred_label)
+            .limit(limit)
+        )
+    )
+
+
+def competency_by_label(session: Session, label: str, source: str = "esco") -> Competency | None:
+    """Return the competency of a source with exactly that preferred label (the newest release's when several)."""
+    return session.scalars(
+        select(Competency)
+        .join(TaxonomyRelease, TaxonomyRelease.id == Competency.release_id)
+        .where(Competency.source == source, func.lower(Competency.preferred_label) == label.lower())
+        .order_by(TaxonomyRelease.imported_at.desc())
+        .limit(1)
+    ).first()

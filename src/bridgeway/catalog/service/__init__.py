@@ -28,6 +28,8 @@ from bridgeway.catalog.service.importing import import_opportunities, read_rows
 from bridgeway.catalog.service.reads import (
     achievement_data,
     can_see_drafts,
+    competency_by_label,
+    competency_options,
     opportunities,
     planning_catalogue,
     published_achievement_data,
@@ -56,6 +58,8 @@ __all__ = [
     "align",
     "approve",
     "can_see_drafts",
+    "competency_by_label",
+    "competency_options",
     "create_institution_competency",
     "create_opportunity",
     "endorse",

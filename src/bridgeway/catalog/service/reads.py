@@ -26,6 +26,7 @@ from bridgeway.catalog.schemas import (
 from bridgeway.catalog.service.authoring import get_opportunity, get_version
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.pagination import Page
+from bridgeway.taxonomy.models import Competency
 
 TARGET_TYPES = {"esco": "ext:ESCOSkill", "oasis": "ext:OaSISDescriptor", "institution": "ext:InstitutionCompetency"}
 
@@ -242,3 +243,13 @@ def opportunities(session: Session, *, institution_id: str | None = None) -> lis
 def is_micro_credential(opportunity: LearningOpportunity) -> bool:
     """Return True for micro-credentials."""
     return opportunity.kind == OpportunityKind.MICRO_CREDENTIAL.value
+
+
+def competency_options(session: Session, *, query: str, limit: int = 20) -> list[Competency]:
+    """Return ESCO skills and OaSIS descriptors matching a label, for choosing the one competency."""
+    return repository.competencies_matching(session, query, limit=limit)
+
+
+def competency_by_label(session: Session, *, label: str, source: str = "esco") -> Competency | None:
+    """Return the taxonomy competency with exactly that label, if it was imported."""
+    return repository.competency_by_label(session, label, source)

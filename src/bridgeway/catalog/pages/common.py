@@ -1,0 +1,82 @@
+"""Helpers shared by the catalogue pages: dependencies for roles and tenants, form reading, money."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from bridgeway.accounts.deps import CurrentPrincipal, require
+from bridgeway.accounts.domain import Principal, Role
+from bridgeway.catalog import errors
+from bridgeway.catalog import service as catalog_service
+from bridgeway.kit.http import DbSession
+
+STAFF = (Role.PROGRAM_DESIGNER, Role.QA_REVIEWER, Role.INSTITUTION_APPROVER)
+Designer = Annotated[Principal, Depends(require(Role.PROGRAM_DESIGNER))]
+Reviewer = Annotated[Principal, Depends(require(Role.QA_REVIEWER))]
+Approver = Annotated[Principal, Depends(require(Role.INSTITUTION_APPROVER))]
+Returner = Annotated[Principal, Depends(require(Role.QA_REVIEWER, Role.INSTITUTION_APPROVER))]
+Staff = Annotated[Principal, Depends(require(*STAFF))]
+Employer = Annotated[Principal, Depends(require(Role.EMPLOYER))]
+ProposalReader = Annotated[Principal, Depends(require(Role.EMPLOYER, *STAFF))]
+
+
+def _version_tenant(session: DbSession, principal: CurrentPrincipal, version_id: str) -> None:
+    version = catalog_service.get_version(session, version_id)
+    if not principal.is_staff_of(version.opportunity.institution_id):
+        raise errors.OtherInstitution("staff act only within their own institution")
+
+
+def _opportunity_tenant(session: DbSession, principal: CurrentPrincipal, opportunity_id: str) -> None:
+    if not principal.is_staff_of(catalog_service.get_opportunity(session, opportunity_id).institution_id):
+        raise errors.OtherInstitution("staff act only within their own institution")
+
+
+def _proposal_tenant(session: DbSession, principal: CurrentPrincipal, proposal_id: str) -> None:
+    catalog_service.get_proposal(session, actor=principal, proposal_id=proposal_id)
+
+
+# Declared after the role-checked principal: role first, then tenant, then the form body.
+VersionTenant = Annotated[None, Depends(_version_tenant)]
+OpportunityTenant = Annotated[None, Depends(_opportunity_tenant)]
+ProposalTenant = Annotated[None, Depends(_proposal_tenant)]
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    """Return the submitted form: single values as strings, repeated names (checkboxes) as lists."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        out[key] = values if len(values) > 1 or key in MULTI else (values[0] if values else "")
+    return out
+
+
+MULTI = frozenset({"schedules"})
+FormData = Annotated[dict[str, Any], Depends(_form)]
+
+
+def lines(text: str) -> list[str]:
+    """Return the non-empty lines of a textarea."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def codes(text: str) -> list[str]:
+    """Return the codes of a comma- or space-separated field."""
+    return [c for c in text.replace(",", " ").split() if c]
+
+
+def cents(dollars: str) -> int | str:
+    """Turn '1,250.50' dollars into cents (left as text when it is not a number, for validation to refuse)."""
+    cleaned = dollars.replace(",", "").replace("$", "").strip() or "0"
+    try:
+        return round(float(cleaned) * 100)
+    except ValueError:
+        return dollars
+
+
+def rollback(session: Session) -> None:
+    """Undo what a refused form flushed, before the form is shown again with the reason."""
+    session.rollback()
