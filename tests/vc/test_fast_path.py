@@ -41,7 +41,7 @@ def credentials(draw: st.DrawFn) -> dict[str, Any]:
             max_size=3,
         )
     )
-    levels = draw(st.lists(TEXT, max_size=4))
+    levels = draw(st.lists(TEXT, max_size=4, unique=True))
     description = vc.ResultDescription(
         id="urn:uuid:rd", name=draw(TEXT), result_type="RubricCriterionLevel", allowed_value=levels
     )
@@ -91,7 +91,17 @@ def credentials(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(credentials())
 def test_fast_and_reference_paths_give_identical_canonical_nquads(document: dict[str, Any]) -> None:
-    assert vc.canonicalize(vc.to_quads(document)) == vc.canonicalize(vc.reference_quads(document))
+    fast = vc.to_quads(document)
+    reference = vc.reference_quads(document)
+    try:
+        expected = vc.canonicalize(reference)
+    except (
+        vc.MalformedDocument
+    ):  # beyond the work limit (rdf-canonize refuses these too): so must the fast path
+        with pytest.raises(vc.MalformedDocument):
+            vc.canonicalize(fast)
+        return
+    assert vc.canonicalize(fast) == expected
 
 
 def test_a_vertical_tab_and_a_form_feed_are_escaped_in_the_canonical_form() -> None:

@@ -79,8 +79,18 @@ def test_canonical_form_equals_pyld_urdna2015_on_random_datasets(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(subject, st.sampled_from(PREDICATES), st.one_of(obj, st.sampled_from(
-    ['"v\\u000Bt"', '"f\\fz"', '"nul\\u0000"'])), graph), min_size=1, max_size=9))
+@given(
+    st.lists(
+        st.tuples(
+            subject,
+            st.sampled_from(PREDICATES),
+            st.one_of(obj, st.sampled_from(['"v\\u000Bt"', '"f\\fz"', '"nul\\u0000"'])),
+            graph,
+        ),
+        min_size=1,
+        max_size=9,
+    )
+)
 def test_canonical_form_equals_pyoxigraph_rdfc_1_0_including_control_characters(
     quads: list[tuple[str, str, str, str]],
 ) -> None:
@@ -89,7 +99,9 @@ def test_canonical_form_equals_pyoxigraph_rdfc_1_0_including_control_characters(
     except MalformedDocument:
         assume(False)
     dataset = pyoxigraph.Dataset(
-        pyoxigraph.parse("".join(serialize_quad(q) for q in quads).encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+        pyoxigraph.parse(
+            "".join(serialize_quad(q) for q in quads).encode(), format=pyoxigraph.RdfFormat.N_QUADS
+        )
     )
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     assert ours == "".join(sorted({f"{q} .\n" for q in dataset}))

@@ -165,6 +165,9 @@ class ResultDescription:
     def to_json(self) -> dict[str, Any]:
         """The ResultDescription object."""
         _check_extensible(self.result_type, RESULT_TYPES, "resultType")
+        if len(set(self.allowed_value)) != len(self.allowed_value):
+            # repeated list items are indistinguishable blank nodes: RDFC-1.0 implementations refuse the document
+            raise MalformedDocument("allowedValue must not repeat a value")
         return _clean(
             {
                 "id": self.id,

@@ -311,6 +311,57 @@ def _type_term(ctx: dict[str, Any], type_: str) -> str:
     return term
 
 
+_FIRST: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = {}
+_SECOND: dict[
+    tuple[Any, ...], tuple[dict[str, Any], dict[str, Any], list[tuple[str, _Plan]], str | None]
+] = {}
+
+
+def _first(
+    ctx: dict[str, Any], prop: str | None, element: dict[str, Any], names: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    """For an object with these keys under `prop`: the context before type scoping, and its @type keys."""
+    must_revert = True
+    if len(element) <= 2 and ctx.get("previousContext"):
+        for key in sorted(element):
+            expanded = _vocab(ctx, key)
+            if expanded == "@value":
+                must_revert = False
+                break
+            if expanded == "@id" and len(element) == 1:
+                must_revert = False
+                break
+    type_ctx = _scoped(ctx, prop, must_revert)
+    type_keys = tuple(k for k in names if _vocab(type_ctx, k) == "@type")
+    result = (ctx, type_ctx, type_keys)
+    _bound(_FIRST)
+    _FIRST[(id(ctx), prop, names)] = result
+    return result
+
+
+def _second(
+    type_ctx: dict[str, Any], names: tuple[str, ...], types: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, _Plan]], str | None]:
+    """For an object with these keys and types: the final context, each key's plan, and any keyword."""
+    ctx = _typed(type_ctx, types) if types else type_ctx
+    plans = _plans(ctx)
+    keys: list[tuple[str, _Plan]] = []
+    special = None
+    for key in names:
+        if key == "@context":
+            continue
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(ctx, key)
+        if plan.keyword and plan.expanded not in ("@id", "@type"):
+            special = plan.expanded
+        keys.append((key, plan))
+    result = (type_ctx, ctx, keys, special)
+    _bound(_SECOND)
+    _SECOND[(id(type_ctx), names, types)] = result
+    return result
+
+
 class _Emitter:
     __slots__ = ("blank", "counter", "quads")
 
@@ -343,39 +394,27 @@ class _Emitter:
         self, ctx: dict[str, Any], prop: str | None, element: dict[str, Any], graph: str
     ) -> str | None:
         """Expand a JSON object (node or value object) found under `prop`; return its RDF term."""
-        must_revert = True
-        if len(element) <= 2 and ctx.get("previousContext") and "@context" not in element:
-            for key in sorted(element):
-                expanded = _vocab(ctx, key)
-                if expanded == "@value":
-                    must_revert = False
-                    break
-                if expanded == "@id" and len(element) == 1:
-                    must_revert = False
-                    break
-        type_ctx = _scoped(ctx, prop, must_revert)
+        names = tuple(element)
         if "@context" in element:  # an embedded credential (e.g. in a presentation) names its own contexts
-            type_ctx = _local(type_ctx, element["@context"])
+            type_ctx = _local(_scoped(ctx, prop, True), element["@context"])
+            type_keys = tuple(k for k in names if _vocab(type_ctx, k) == "@type")
+        else:
+            first = _FIRST.get((id(ctx), prop, names))
+            if first is None or first[0] is not ctx:
+                first = _first(ctx, prop, element, names)
+            type_ctx, type_keys = first[1], first[2]
         types: list[str] = []
-        for key in element:
-            if _vocab(type_ctx, key) == "@type":
-                value = element[key]
-                for type_ in value if isinstance(value, list) else [value]:
-                    if not isinstance(type_, str):
-                        raise MalformedDocument('"type" values must be strings')
-                    types.append(type_)
-        ctx = _typed(type_ctx, tuple(sorted(types))) if types else type_ctx
-        plans = _plans(ctx)
-        keys: list[tuple[str, _Plan]] = []
-        special = None
-        for key in element:
-            plan = plans.get(key)
-            if plan is None:
-                plan = plans[key] = _plan(ctx, key)
-            if plan.keyword:
-                if plan.expanded not in ("@id", "@type"):
-                    special = plan.expanded
-            keys.append((key, plan))
+        for key in type_keys:
+            value = element[key]
+            for type_ in value if isinstance(value, list) else [value]:
+                if not isinstance(type_, str):
+                    raise MalformedDocument('"type" values must be strings')
+                types.append(type_)
+        type_names = tuple(sorted(types))
+        second = _SECOND.get((id(type_ctx), names, type_names))
+        if second is None or second[0] is not type_ctx:
+            second = _second(type_ctx, names, type_names)
+        _, ctx, keys, special = second
         if special == "@value":
             return self.value_object(type_ctx, element, keys)
         if special is not None:
