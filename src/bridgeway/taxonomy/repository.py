@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Row, Table, func, or_, select
+from sqlalchemy import JSON, Connection, Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from bridgeway.taxonomy.models import (
@@ -229,19 +229,16 @@ def release_ids(session: Session) -> tuple[str, ...]:
     return tuple(session.scalars(select(TaxonomyRelease.id).order_by(TaxonomyRelease.id)))
 
 
-def iter_titles(
-    session: Session, release_id: str, batch: int = 5000
-) -> Iterator[Row[tuple[str, str, str, str]]]:
+def iter_titles(session: Session, release_id: str, batch: int = 5000) -> Iterator[tuple[str, str, str, str]]:
     """Stream (occupation id, title, kind, language) for every occupation title of a release."""
     stmt = select(
         OccupationTitle.occupation_id, OccupationTitle.title, OccupationTitle.kind, OccupationTitle.language
     ).where(OccupationTitle.release_id == release_id)
-    yield from session.execute(stmt.execution_options(yield_per=batch))
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        yield row[0], row[1], row[2], row[3]
 
 
-def related_competencies(
-    session: Session, competency_id: str
-) -> list[Row[tuple[CompetencyRelation, Competency]]]:
+def related_competencies(session: Session, competency_id: str) -> list[tuple[CompetencyRelation, Competency]]:
     """Return the relations from or to a competency, each with the competency at the other end."""
     outgoing = (
         select(CompetencyRelation, Competency)
@@ -253,13 +250,13 @@ def related_competencies(
         .join(Competency, Competency.id == CompetencyRelation.from_id)
         .where(CompetencyRelation.to_id == competency_id)
     )
-    rows = list(session.execute(outgoing).all()) + list(session.execute(incoming).all())
+    rows = [(r[0], r[1]) for stmt in (outgoing, incoming) for r in session.execute(stmt)]
     return sorted(rows, key=lambda row: (row[0].relation, row[1].preferred_label))
 
 
 def requiring_occupations(
     session: Session, competency_id: str, limit: int
-) -> tuple[list[Row[tuple[OccupationRequirement, Occupation]]], int]:
+) -> tuple[list[tuple[OccupationRequirement, Occupation]], int]:
     """Return up to `limit` occupations requiring a competency (essential first, highest rating first) and the total."""
     where = OccupationRequirement.competency_id == competency_id
     stmt = (
@@ -274,4 +271,4 @@ def requiring_occupations(
         .limit(limit)
     )
     total = session.scalar(select(func.count()).select_from(OccupationRequirement).where(where)) or 0
-    return list(session.execute(stmt).all()), int(total)
+    return [(r[0], r[1]) for r in session.execute(stmt)], int(total)

@@ -137,7 +137,8 @@ def read_csv(
         with path.open(encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, strict=True)
             # Progress from the byte position of the buffer underneath (text tell() is off while iterating).
-            buffer, reported, label = handle.buffer, 0, path.name
+            buffer: Any = handle.buffer
+            reported, label = 0, path.name
             try:
                 header = [clean_header(h) for h in next(reader)]
             except StopIteration:
