@@ -8,7 +8,6 @@ problem becomes a failed check with a message.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -282,8 +281,8 @@ def _check_status_entry(
         raise StatusListError("statusListIndex must be a string of digits")
     if fetcher is None:
         raise StatusListError(f"no status fetcher is configured to read {url}")
-    body = fetcher.fetch(url)
-    key = hashlib.sha256(body).digest()
+    body = bytes(fetcher.fetch(url))
+    key = body  # dict lookup by the bytes themselves: a re-served object hits without rehashing 16+ KiB
     cached = _STATUS_CACHE.lists.get(key)
     if cached is None:
         list_credential = parse_json(body)
