@@ -136,15 +136,6 @@ class SearchResult:
     query: str
 
 
-@dataclass(slots=True)
-class _Posting:
-    doc: int
-    label: Label
-    norm: str
-    token_ids: tuple[int, ...]
-    preferred: bool
-
-
 @dataclass(frozen=True, slots=True)
 class _Admitted:
     """What a filter lets through: document numbers and the numbers of their labels."""
@@ -174,7 +165,12 @@ class SearchIndex:
 
     def __init__(self, documents: Iterable[Document]) -> None:
         self.documents: list[Document] = []
-        self._postings: list[_Posting] = []
+        # One entry per distinct label, in parallel lists (cheaper to build and read than objects).
+        self._labels: list[Label] = []
+        self._label_doc: list[int] = []
+        self._norms: list[str] = []
+        self._label_tokens: list[tuple[int, ...]] = []
+        self._preferred: list[bool] = []
         token_ids: dict[str, int] = {}
         by_token: defaultdict[int, list[int]] = defaultdict(list)
         exact: defaultdict[str, list[int]] = defaultdict(list)
@@ -187,15 +183,19 @@ class SearchIndex:
                 if not norm or norm in seen:
                     continue
                 seen.add(norm)
-                ids = tuple(token_ids.setdefault(t, len(token_ids)) for t in norm.split())
-                label_no = len(self._postings)
-                self._postings.append(_Posting(doc_no, label, norm, ids, position == 0))
+                ids = tuple([token_ids.setdefault(t, len(token_ids)) for t in norm.split()])
+                label_no = len(self._norms)
+                self._labels.append(label)
+                self._label_doc.append(doc_no)
+                self._norms.append(norm)
+                self._label_tokens.append(ids)
+                self._preferred.append(position == 0)
                 exact[norm].append(label_no)
                 for tid in set(ids):
                     by_token[tid].append(label_no)
         self._exact = dict(exact)
         self._token_ids = token_ids
-        self._by_token: dict[int, tuple[int, ...]] = {tid: tuple(v) for tid, v in by_token.items()}
+        self._by_token: dict[int, list[int]] = dict(by_token)
         self._vocab: list[str] = sorted(token_ids)
         self._vocab_ids: list[int] = [token_ids[t] for t in self._vocab]
         # The postings laid end to end in vocabulary order: the labels of every word starting with a prefix are
@@ -211,22 +211,18 @@ class SearchIndex:
         for word in token_ids:
             buckets[len(word)].append(word)
         self._by_length: dict[int, list[str]] = dict(buckets)
+        labels = range(len(self._norms))
         # Labels sorted by their folded text: the labels starting with the query are one contiguous range.
-        codes = [d.code for d in self.documents]
-        self._by_text: list[int] = sorted(range(len(self._postings)), key=lambda n: self._postings[n].norm)
-        self._texts: list[str] = [self._postings[n].norm for n in self._by_text]
+        self._by_text: list[int] = sorted(labels, key=self._norms.__getitem__)
+        self._texts: list[str] = [self._norms[n] for n in self._by_text]
         # Order of labels within the prefix tier: shorter (closer to the query) first, preferred before others.
-        order = sorted(
-            range(len(self._postings)),
-            key=lambda n: (
-                len(self._postings[n].norm),
-                not self._postings[n].preferred,
-                self._postings[n].norm,
-                codes[self._postings[n].doc],
-            ),
-        )
-        self._prefix_rank: list[int] = [0] * len(order)
-        for rank, label_no in enumerate(order):
+        codes = [d.code for d in self.documents]
+        keys = [
+            (len(norm), not preferred, norm, codes[doc])
+            for norm, preferred, doc in zip(self._norms, self._preferred, self._label_doc, strict=True)
+        ]
+        self._prefix_rank: list[int] = [0] * len(keys)
+        for rank, label_no in enumerate(sorted(labels, key=keys.__getitem__)):
             self._prefix_rank[label_no] = rank
         self._alphabetical: list[int] = sorted(
             range(len(self.documents)), key=lambda n: (normalise(self.documents[n].label), codes[n])
@@ -234,13 +230,12 @@ class SearchIndex:
         self._facets: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
         for doc_no, document in enumerate(self.documents):
             self._facets[(document.kind, document.source)].add(doc_no)
-        self._label_doc: list[int] = [posting.doc for posting in self._postings]
         self._allowed_cache: dict[tuple[frozenset[str], frozenset[str]], _Admitted] = {}
 
     @property
     def label_count(self) -> int:
         """Return how many distinct labels are indexed."""
-        return len(self._postings)
+        return len(self._norms)
 
     @property
     def vocabulary_size(self) -> int:
@@ -286,9 +281,9 @@ class SearchIndex:
         return cached
 
     def _hit(self, label_no: int, match: MatchKind, score: float) -> Hit:
-        posting = self._postings[label_no]
-        label = posting.label
-        return Hit(self.documents[posting.doc], label.text, label.kind, label.lang, match, round(score, 1))
+        label = self._labels[label_no]
+        document = self.documents[self._label_doc[label_no]]
+        return Hit(document, label.text, label.kind, label.lang, match, round(score, 1))
 
     def _browse_hit(self, doc_no: int) -> Hit:
         document = self.documents[doc_no]
@@ -340,7 +335,7 @@ class SearchIndex:
             counts = Counter(label for e in expansions for label in e.labels)
             required = len(expansions) - 1
             candidates = {label for label, n in counts.items() if n >= required}
-        postings = self._postings
+        norms, label_doc = self._norms, self._label_doc
         start = bisect.bisect_left(self._texts, norm)
         prefixed = self._by_text[start : bisect.bisect_left(self._texts, norm + "\x7f", lo=start)]
         candidates.update(prefixed)  # a label that starts with the query always matches
@@ -363,26 +358,26 @@ class SearchIndex:
                 placed,
                 label_no,
                 MatchKind.PREFIX,
-                80.0 + 19.0 * len(norm) / len(postings[label_no].norm),
+                80.0 + 19.0 * len(norm) / len(norms[label_no]),
             )
         if len(ranked) >= need or len(ranked) == total:
             return ranked, total
         # Tiers 3 and 4: labels holding every query word (or a near spelling of it), scored.
         best: dict[int, tuple[tuple[object, ...], int, MatchKind, float]] = {}
         for label_no in candidates:
-            posting = postings[label_no]
-            if posting.doc in placed:
+            doc = label_doc[label_no]
+            if doc in placed:
                 continue
-            mean, fuzzy = self._score(posting.token_ids, expansions)
-            coverage = min(len(norm) / len(posting.norm), 1.0)
+            mean, fuzzy = self._score(self._label_tokens[label_no], expansions)
+            coverage = min(len(norm) / len(norms[label_no]), 1.0)
             if fuzzy:
                 match, score = MatchKind.FUZZY, 50.0 * mean * (0.75 + 0.25 * coverage)
             else:
                 match, score = MatchKind.WORDS, 55.0 + 20.0 * mean + 4.0 * coverage
             key = (-match, -round(score, 3), self._prefix_rank[label_no])
-            current = best.get(posting.doc)
+            current = best.get(doc)
             if current is None or key < current[0]:
-                best[posting.doc] = (key, label_no, match, score)
+                best[doc] = (key, label_no, match, score)
         ranked.extend((n, m, s) for _k, n, m, s in sorted(best.values(), key=lambda item: item[0]))
         return ranked, total
 
@@ -394,7 +389,7 @@ class SearchIndex:
         match: MatchKind,
         score: float,
     ) -> None:
-        doc = self._postings[label_no].doc
+        doc = self._label_doc[label_no]
         if doc not in placed:
             placed.add(doc)
             ranked.append((label_no, match, score))
