@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.engine import transitions as T
+from bridgeway.planning.engine.space import build_space
 from bridgeway.planning.errors import EmptyProfile, UnknownOccupation
 from bridgeway.planning.schemas import EvidenceKind
 from tests.planning.factories import profile, tiny_space
@@ -92,3 +93,31 @@ def test_a_profile_with_no_competency_in_the_taxonomy_is_refused() -> None:
         learner_engine.from_profile(tiny_space(), profile(("juggling", EvidenceKind.SELF_CLAIMED)))
     with pytest.raises(EmptyProfile, match="no competencies"):
         learner_engine.from_profile(tiny_space(), profile())
+
+
+def test_batch_ranking_over_many_occupations_finds_the_same_top_ten() -> None:
+    rng = np.random.default_rng(3)
+    n_occ, n_comp = 300, 120
+    rows = np.repeat(np.arange(n_occ), 8)
+    cols = rng.integers(0, n_comp, len(rows))
+    space = build_space(
+        taxonomy="esco",
+        codes=[f"o{i}" for i in range(n_occ)],
+        titles=[""] * n_occ,
+        competency_ids=[f"c{j}" for j in range(n_comp)],
+        competency_labels=[""] * n_comp,
+        rows=rows,
+        cols=cols,
+        weights=rng.choice([0.5, 1.0], len(rows)),
+    )
+    index = T.build_index(space)
+    learners = [learner_engine.from_occupation(space, i) for i in range(0, n_occ, 7)]
+    x = sp.vstack(
+        [
+            sp.csr_matrix((lv.strength, (np.zeros(len(lv.cols)), lv.cols)), shape=(1, n_comp))
+            for lv in learners
+        ]
+    )
+    _, score, _ = T.rank_batch(index, sp.csr_matrix(x), origins=np.arange(0, n_occ, 7), top=10)
+    for i, lv in enumerate(learners):
+        assert np.allclose(score[i], T.rank(index, lv, top=10).score, atol=1e-5)

@@ -54,6 +54,11 @@ def resolve_occupation(space: OccupationSpace, code: str) -> int:
         i = space.occupation_index(candidate)
         if i is not None:
             return i
+    if space.taxonomy == "noc" and code.isdigit() and len(code) == 5:
+        # A NOC unit group with several OaSIS profiles: its first profile stands for it.
+        profiles = sorted(c for c in space.codes if c.startswith(code + "."))
+        if profiles:
+            return int(space.occupation_index(profiles[0]) or 0)
     alt = space.groups.get("esco_code")
     if alt is not None:
         hits = np.flatnonzero(alt == code)

@@ -187,38 +187,72 @@ def rank_batch(
 
     Returns (rows, score, skills), each learners × top. Origins (one row per learner, -1 for none) are excluded.
     """
-    n = learners.shape[0]
+    n, n_occ = learners.shape[0], index.space.n_occupations
+    top = min(top, n_occ - 1)
     out_rows = np.zeros((n, top), dtype=np.int32)
     out_score = np.zeros((n, top), dtype=np.float32)
     out_skills = np.zeros((n, top), dtype=np.float32)
     req_t = index.space.requirement.T.tocsr().astype(np.float32)
-    inv_total = (1.0 / index.row_total).astype(np.float32)
-    inv_norm = (1.0 / index.row_norm).astype(np.float32)
     w = index.weights
-    base = (w.prospects * index.space.prospects).astype(np.float32)
-    zone = np.nan_to_num(index.space.job_zone, nan=np.nan).astype(np.float32)
-    mix = np.float32(w.coverage / (w.coverage + w.cosine))
+    mix = w.coverage / (w.coverage + w.cosine)
+    col_cov = (mix / index.row_total).astype(np.float32)
+    col_cos = ((1 - mix) / index.row_norm).astype(np.float32)
+    # Prospects minus zone distance depend only on (learner zone, target): one row per distinct zone (half steps).
+    keys = (
+        np.full(n, -1.0)
+        if zone_from is None
+        else np.nan_to_num(np.round(np.asarray(zone_from) * 2) / 2, nan=-1.0)
+    )
+    uniq, which = np.unique(keys, return_inverse=True)
+    tables = np.vstack([composite(index, np.zeros(n_occ), None if z < 0 else float(z)) for z in uniq]).astype(
+        np.float32
+    )
+    n_pad = -(-n_occ // _BLOCK) * _BLOCK
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         x = learners[lo:hi].astype(np.float32)
         dot = (x @ req_t).toarray()
-        x_norm = np.sqrt(np.asarray(x.multiply(x).sum(axis=1), dtype=np.float32))
-        skills = dot * (mix * inv_total[None, :]) + dot * ((1 - mix) * inv_norm[None, :]) / np.maximum(
-            x_norm, 1e-12
-        )
-        score = skills + base[None, :]
-        if zone_from is not None:
-            dz = np.nan_to_num(zone[None, :] - zone_from[lo:hi, None].astype(np.float32), nan=0.0)
-            score -= w.zone_up * np.maximum(dz, 0) + w.zone_down * np.maximum(-dz, 0)
+        inv_x = 1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1), dtype=np.float32)), 1e-12)
+        padded = np.empty((hi - lo, n_pad), dtype=np.float32)
+        padded[:, n_occ:] = -np.inf
+        score = padded[:, :n_occ]
+        np.multiply(dot, col_cos, out=score)
+        score *= inv_x
+        np.multiply(dot, col_cov, out=dot)
+        score += dot
+        del dot
+        add = tables[which[lo:hi]]
+        score += add
         if origins is not None:
             o = origins[lo:hi]
             has = o >= 0
             score[np.flatnonzero(has), o[has]] = -np.inf
-        part = np.argpartition(-score, top - 1, axis=1)[:, :top]
+        part = _top_k(padded, top)
         part_score = np.take_along_axis(score, part, axis=1)
         order = np.argsort(-part_score, axis=1, kind="stable")
         rows = np.take_along_axis(part, order, axis=1)
         out_rows[lo:hi] = rows
         out_score[lo:hi] = np.take_along_axis(part_score, order, axis=1)
-        out_skills[lo:hi] = np.take_along_axis(skills, rows, axis=1)
+        out_skills[lo:hi] = out_score[lo:hi] - np.take_along_axis(add, rows, axis=1)
     return out_rows, out_score, out_skills
+
+
+_BLOCK = 32
+
+
+def _top_k(padded: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of each row's k largest values (unordered), via block maxima.
+
+    The k largest values all lie in the k blocks with the largest maxima (ties aside), so the full-width
+    partition shrinks to one over k × block candidates per row.
+    """
+    b, width = padded.shape
+    n_blocks = width // _BLOCK
+    if n_blocks <= k:
+        return np.argpartition(padded, width - k, axis=1)[:, width - k :]
+    maxima = padded.reshape(b, n_blocks, _BLOCK).max(axis=2)
+    blocks = np.argpartition(maxima, n_blocks - k, axis=1)[:, n_blocks - k :]
+    cols = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)[None, None, :]).reshape(b, k * _BLOCK)
+    values = np.take_along_axis(padded, cols, axis=1)
+    pick = np.argpartition(values, values.shape[1] - k, axis=1)[:, values.shape[1] - k :]
+    return np.take_along_axis(cols, pick, axis=1)

@@ -193,7 +193,8 @@ def _binding(p: Problem, obj: Objective, time_limit: float) -> NoFeasiblePlan:
 def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]) -> Pathway:
     items, weeks, overloaded = schedule(p, sel.chosen, reasons)
     chosen = set(sel.chosen)
-    covered_idx = {int(j) for i in chosen for j in p.cover[i].indices}
+    cover = p.cover
+    covered_idx = {int(j) for i in chosen for j in cover.indices[cover.indptr[i] : cover.indptr[i + 1]]}
     by_id = {it.id: it for it in items}
     credentials: list[dict[str, object]] = [
         {"credential": it.credential, "week": it.end_week, "date": it.end_date.isoformat(), "via": it.id}

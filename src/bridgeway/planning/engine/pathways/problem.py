@@ -190,9 +190,11 @@ def build_problem(
             detail={"binding": binding, "competencies": blocked[:20], "reasons": dict(why)},
         )
     forced_ids = [f for f in (forced or []) if f in usable]
-    relevant = {oid for oid in usable if any(g in target_set for g in by_id[oid].competencies)} | set(
-        forced_ids
-    )
+    relevant = {oid for oid in usable if any(g in target_set for g in by_id[oid].competencies)}
+    keep = set(forced_ids) | {q for o in by_id.values() for q in o.prerequisites}
+    keep |= {r for rule in catalog.stacking_rules for r in (*rule.requires, *rule.electives)}
+    relevant -= dominated(sorted(relevant), by_id, target_set, keep, completed, start)
+    relevant |= set(forced_ids)
     frontier = list(relevant)
     while frontier:
         oid = frontier.pop()
@@ -259,3 +261,44 @@ def _topological(by_id: dict[str, Opportunity]) -> list[str]:
                 seen.add(nxt)
                 stack.append((nxt, iter(by_id[nxt].prerequisites)))
     return out
+
+
+def dominated(
+    ids: list[str],
+    by_id: dict[str, Opportunity],
+    targets: set[str],
+    keep: set[str],
+    completed: set[str],
+    start: dt.date,
+) -> set[str]:
+    """Opportunities no plan needs: another teaches every gap they teach, no later, no dearer, no longer.
+
+    The dominating one must have no outstanding prerequisite; dominated ones must not be prerequisites,
+    stacking components or supports (`keep`). Ties keep the first id, so no chain drops both of a pair.
+    """
+    if len(ids) < 2:
+        return set()
+    gap_index = {g: k for k, g in enumerate(sorted(targets))}
+    rows, cols = [], []
+    for i, oid in enumerate(ids):
+        for g in {g for g in by_id[oid].competencies if g in gap_index}:
+            rows.append(i)
+            cols.append(gap_index[g])
+    c = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(gap_index)))
+    size = np.diff(c.indptr)
+    overlap = (c @ c.T).tocoo()
+    i, j = overlap.row, overlap.col
+    sel = (i != j) & (overlap.data == size[i])
+    i, j = i[sel], j[sel]
+    opp = [by_id[o] for o in ids]
+    cost = np.array([o.cost for o in opp])
+    hours = np.array([o.hours for o in opp])
+    weeks = np.array([o.weeks for o in opp])
+    first = np.array([(intake_weeks(o, start) or [0])[0] for o in opp])
+    free = np.array([all(q in completed for q in o.prerequisites) for o in opp])
+    droppable = np.array([o not in keep for o in ids])
+    no_worse = (cost[j] <= cost[i]) & (hours[j] <= hours[i]) & (weeks[j] <= weeks[i]) & (first[j] <= first[i])
+    better = (cost[j] < cost[i]) | (hours[j] < hours[i]) | (weeks[j] < weeks[i]) | (first[j] < first[i])
+    better |= size[j] > size[i]
+    wins = no_worse & free[j] & droppable[i] & (better | (j < i))
+    return {ids[k] for k in np.unique(i[wins])}

@@ -75,7 +75,7 @@ def schedule(
                 hours=o.hours,
                 cost=o.cost,
                 credential=o.credential,
-                covers=[gaps[j] for j in p.cover[i].indices],
+                covers=[gaps[j] for j in p.cover.indices[p.cover.indptr[i] : p.cover.indptr[i + 1]]],
                 reason=reasons.get(i, "closes gaps"),
             )
         )
@@ -98,17 +98,16 @@ def schedule(
 def _first_slot(
     load: list[float], ready: int, length: int, per_week: float, pace: float, intakes: list[int] | None
 ) -> int | None:
-    arr = np.array(load + [0.0] * (length + 1))
-
-    def fits(s: int) -> bool:
-        if s >= len(load):
-            return True
-        window = arr[s : s + length]
-        return bool(np.all(window + per_week <= pace + 1e-9))
-
+    """The earliest start ≥ ready (at an intake when there are intakes) where every week stays within pace."""
+    horizon = max(len(load), ready) + length + 1
+    arr = np.zeros(horizon)
+    arr[: len(load)] = load
+    ok = (arr + per_week <= pace + 1e-9).astype(np.int64)
+    # fits[s]: weeks s .. s+length-1 all have room (weeks past the horizon are empty).
+    run = np.concatenate([[0], np.cumsum(ok)])
+    starts = np.arange(horizon - length + 1)
+    fits = (run[starts + length] - run[starts]) == length
     if intakes is None:
-        s = ready
-        while not fits(s):
-            s += 1
-        return s
-    return next((w for w in intakes if w >= ready and fits(w)), None)
+        candidates = np.flatnonzero(fits[ready:])
+        return int(ready + candidates[0]) if candidates.size else len(load)
+    return next((w for w in intakes if w >= ready and (w >= len(fits) or fits[w])), None)

@@ -40,7 +40,16 @@ def _model(
     cost = np.array([o.cost for o in p.opportunities])
     weeks = np.array([o.weeks for o in p.opportunities], dtype=np.float64)
     pace = p.constraints.hours_per_week
-    xs, ys, ss, fs, t = 0, n, n + m, 2 * n + m, 3 * n + m
+    # Start/finish variables only for opportunities on a prerequisite chain; the others finish at e_i + weeks_i.
+    chain = (
+        np.unique(np.array(p.prereq_edges, dtype=np.int64).ravel())
+        if p.prereq_edges
+        else np.zeros(0, np.int64)
+    )
+    q = len(chain)
+    slot = np.full(n, -1, dtype=np.int64)
+    slot[chain] = np.arange(q)
+    xs, ys, ss, fs, t = 0, n, n + m, n + m + q, n + m + 2 * q
     nv = t + 1
     c = np.zeros(nv)
     c[xs : xs + n] = obj.hours * hours / pace + obj.cost * cost
@@ -83,7 +92,7 @@ def _model(
         )
         add(
             np.r_[k, k],
-            np.r_[ss + e[:, 0], fs + e[:, 1]],
+            np.r_[ss + slot[e[:, 0]], fs + slot[e[:, 1]]],
             np.r_[np.ones(len(e)), -np.ones(len(e))],
             np.zeros(len(e)),
             np.full(len(e), np.inf),
@@ -107,21 +116,38 @@ def _model(
                 np.array([0.0]),
             )
     i = np.arange(n)
-    # f_i − s_i − weeks_i x_i ≥ 0 ; s_i − earliest_i x_i ≥ 0 ; T − f_i ≥ 0
+    k = np.arange(q)
+    # chain: f − s − weeks·x ≥ 0 ; s − earliest·x ≥ 0 ; T − f ≥ 0
     add(
-        np.r_[i, i, i],
-        np.r_[fs + i, ss + i, xs + i],
-        np.r_[np.ones(n), -np.ones(n), -weeks],
-        np.zeros(n),
-        np.full(n, np.inf),
+        np.r_[k, k, k],
+        np.r_[fs + k, ss + k, xs + chain],
+        np.r_[np.ones(q), -np.ones(q), -weeks[chain]],
+        np.zeros(q),
+        np.full(q, np.inf),
     )
-    add(np.r_[i, i], np.r_[ss + i, xs + i], np.r_[np.ones(n), -p.earliest], np.zeros(n), np.full(n, np.inf))
     add(
-        np.r_[i, i],
-        np.r_[np.full(n, t), fs + i],
-        np.r_[np.ones(n), -np.ones(n)],
-        np.zeros(n),
-        np.full(n, np.inf),
+        np.r_[k, k],
+        np.r_[ss + k, xs + chain],
+        np.r_[np.ones(q), -p.earliest[chain]],
+        np.zeros(q),
+        np.full(q, np.inf),
+    )
+    add(
+        np.r_[k, k],
+        np.r_[np.full(q, t), fs + k],
+        np.r_[np.ones(q), -np.ones(q)],
+        np.zeros(q),
+        np.full(q, np.inf),
+    )
+    # the rest: T − (earliest + weeks)·x ≥ 0
+    rest = np.flatnonzero(slot < 0)
+    r = np.arange(len(rest))
+    add(
+        np.r_[r, r],
+        np.r_[np.full(len(rest), t), xs + rest],
+        np.r_[np.ones(len(rest)), -(p.earliest[rest] + weeks[rest])],
+        np.zeros(len(rest)),
+        np.full(len(rest), np.inf),
     )
     add(
         np.zeros(n + 1, np.int64),
@@ -212,45 +238,55 @@ def greedy(p: Problem, obj: Objective) -> list[int]:
         dependants.setdefault(q, []).append(d)
     selected: set[int] = set()
     budget = p.constraints.budget if p.constraints.budget is not None else np.inf
+    # Candidates are in topological order, so each closure (itself and every prerequisite) builds on earlier ones.
+    closures: list[np.ndarray] = []
+    for i in range(p.n):
+        parts = [np.array([i])] + [closures[q] for q in prereqs.get(i, [])]
+        closures.append(np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0])
+    lengths = np.array([len(cl) for cl in closures], dtype=np.int64)
+    members_of = sp.csr_matrix(
+        (
+            np.ones(int(lengths.sum())),
+            np.concatenate(closures) if closures else np.zeros(0, np.int64),
+            np.r_[0, np.cumsum(lengths)],
+        ),
+        shape=(p.n, p.n),
+    )
 
     def closure(i: int) -> set[int]:
-        out, stack = set(), [i]
-        while stack:
-            j = stack.pop()
-            if j not in selected and j not in out:
-                out.add(j)
-                stack.extend(prereqs.get(j, []))
-        return out
+        return {int(j) for j in closures[i] if int(j) not in selected}
 
     for i in np.flatnonzero(p.forced):
         selected |= closure(int(i))
     cover = p.cover.astype(np.float64).tocsr()
     uncovered = np.ones(cover.shape[1])
+    chosen_mask = np.zeros(p.n, dtype=bool)
+    chosen_mask[sorted(selected)] = True
     if selected:
         uncovered[np.asarray(cover[sorted(selected)].sum(axis=0)).ravel() > 0] = 0
-    spent = float(cost[sorted(selected)].sum()) if selected else 0.0
+    spent = float(cost[chosen_mask].sum())
     while uncovered.any():
         gain = cover @ uncovered
-        best, best_ratio, best_set = -1, np.inf, set()
-        for i in np.flatnonzero(gain > 0):
-            c_set = closure(int(i))
-            extra = float(cost[list(c_set)].sum())
-            if spent + extra > budget + 1e-9:
-                continue
-            ratio = float(unit[list(c_set)].sum()) / gain[i]
-            if ratio < best_ratio:
-                best, best_ratio, best_set = int(i), ratio, c_set
-        if best < 0:
+        # Each candidate pays for itself and every prerequisite not yet chosen.
+        step_unit = members_of @ np.where(chosen_mask, 0.0, unit)
+        step_cost = members_of @ np.where(chosen_mask, 0.0, cost)
+        ratio = np.where(
+            (gain > 0) & (spent + step_cost <= budget + 1e-9), step_unit / np.maximum(gain, 1e-12), np.inf
+        )
+        best = int(np.argmin(ratio))
+        if not np.isfinite(ratio[best]):
             break  # nothing affordable covers the rest; the caller reports the plan as incomplete
+        best_set = closure(best)
         selected |= best_set
+        chosen_mask[list(best_set)] = True
         spent += float(cost[list(best_set)].sum())
-        uncovered[cover[best].indices] = 0
+        uncovered[cover.indices[cover.indptr[best] : cover.indptr[best + 1]]] = 0
     # Reverse delete: drop the costliest opportunity whose gaps others cover and that nobody selected needs.
     counts = np.asarray(cover[sorted(selected)].sum(axis=0)).ravel() if selected else np.zeros(cover.shape[1])
     for i in sorted(selected, key=lambda j: -unit[j]):
         if p.forced[i] or any(d in selected for d in dependants.get(i, [])):
             continue
-        cols = cover[i].indices
+        cols = cover.indices[cover.indptr[i] : cover.indptr[i + 1]]
         if np.all(counts[cols] >= 2):
             selected.discard(i)
             counts[cols] -= 1

@@ -1,0 +1,200 @@
+"""Planning benchmarks: transition ranking (one learner, 100,000 in a batch) and pathway optimisation.
+
+Learners and the catalogue are generated from real ESCO occupations and skills (official files in
+BRIDGEWAY_DATA_DIR or ../shared/data); nothing is written to the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+from bridgeway.planning import service
+from bridgeway.planning.engine import learner as learner_engine
+from bridgeway.planning.engine import transitions as transition_engine
+from bridgeway.planning.engine.pathways import plan_pathway
+from bridgeway.planning.engine.space import OccupationSpace
+from bridgeway.planning.errors import NoFeasiblePlan
+from bridgeway.planning.schemas import Catalog, Constraints
+
+STRENGTHS = np.array([1.0, 0.85, 0.6, 0.35])
+START = dt.date(2027, 1, 4)
+
+
+def _learners(space: OccupationSpace, n: int, rng: np.random.Generator) -> sp.csr_matrix:
+    """n learners: a real occupation's skills, 30% dropped, 5 random skills added, random evidence strengths."""
+    req = space.requirement
+    origins = rng.integers(0, space.n_occupations, n)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for k, o in enumerate(origins):
+        own = req.indices[req.indptr[o] : req.indptr[o + 1]]
+        keep = own[rng.random(len(own)) > 0.3]
+        extra = rng.integers(0, space.n_competencies, 5)
+        c = np.unique(np.r_[keep, extra])
+        cols.append(c)
+        rows.append(np.full(len(c), k))
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((rng.choice(STRENGTHS, len(r)), (r, c)), shape=(n, space.n_competencies))
+
+
+def bench_ranking(index: transition_engine.TransitionIndex, rng: np.random.Generator) -> None:
+    """One learner at a time over all ESCO occupations, then 100,000 in a batch."""
+    space = index.space
+    x = _learners(space, 2000, rng)
+    times = []
+    for i in range(x.shape[0]):
+        lo, hi = x.indptr[i], x.indptr[i + 1]
+        cols = x.indices[lo:hi].astype(np.int64)
+        lv = learner_engine.LearnerVector(
+            cols,
+            x.data[lo:hi].astype(np.float64),
+            np.full(hi - lo, np.nan),
+            (None,) * (hi - lo),
+            np.zeros(hi - lo, bool),
+            job_zone=2.0,
+        )
+        t = time.perf_counter()
+        transition_engine.rank(index, lv, top=10)
+        times.append(time.perf_counter() - t)
+    ms = np.array(times) * 1000
+    print(
+        f"rank one learner over {space.n_occupations} ESCO occupations (top 10): "
+        f"p50 {np.median(ms):.3f} ms  p95 {np.percentile(ms, 95):.3f} ms  (target p50 ≤ 2 ms)"
+    )
+    n = int(os.environ.get("BENCH_PLANNING_BATCH", "100000"))
+    big = _learners(space, n, rng)
+    zones = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], n)
+    t = time.perf_counter()
+    transition_engine.rank_batch(index, big, zone_from=zones, top=10)
+    took = time.perf_counter() - t
+    t = time.perf_counter()
+    _ = big @ space.requirement.T.tocsr()
+    product = time.perf_counter() - t
+    print(
+        f"rank {n:,} learners in a batch: {took:.2f} s (target ≤ 20 s); the sparse product alone {product:.2f} s; "
+        f"ratio {took / product:.1f}×"
+    )
+
+
+def generated_catalog(
+    space: OccupationSpace, gaps: list[str], rng: np.random.Generator, n: int = 2000
+) -> Catalog:
+    """n opportunities over real ESCO skills: most teach 1–6 skills, a third touch the gap set."""
+    pool = rng.choice(space.competency_ids, 1500, replace=False).tolist()
+    opps = []
+    for i in range(n):
+        k = int(rng.integers(1, 7))
+        source = gaps if rng.random() < 0.35 else pool
+        comps = list(dict.fromkeys(rng.choice(source, k).tolist()))
+        weeks = int(rng.integers(1, 17))
+        hours = float(rng.integers(max(5, weeks), 12 * weeks + 1))
+        prereqs = (
+            sorted({f"o{j}" for j in rng.integers(0, i, int(rng.integers(1, 3)))})
+            if i and rng.random() < 0.1
+            else []
+        )
+        intakes = (
+            sorted({(START + dt.timedelta(weeks=int(w))).isoformat() for w in rng.integers(0, 40, 3)})
+            if rng.random() < 0.3
+            else []
+        )
+        opps.append(
+            {
+                "id": f"o{i}",
+                "title": f"Opportunity {i}",
+                "competencies": comps,
+                "hours": hours,
+                "weeks": weeks,
+                "cost": float(rng.integers(0, 30) * 50),
+                "prerequisites": prereqs,
+                "intakes": intakes,
+                "schedules": [
+                    str(rng.choice(["daytime", "evenings", "weekends", "self_paced"], p=[0.1, 0.3, 0.2, 0.4]))
+                ],
+                "delivery": str(rng.choice(["online", "in_person", "hybrid"])),
+                "credential": f"Badge {i}" if rng.random() < 0.2 else None,
+            }
+        )
+    rules = [
+        {
+            "credential": f"Certificate {r}",
+            "requires": [f"o{j}" for j in rng.choice(n, 4, replace=False)],
+            "min_count": 3,
+        }
+        for r in range(60)
+    ]
+    return Catalog.model_validate({"opportunities": opps, "stacking_rules": rules})
+
+
+def bench_pathways(space: OccupationSpace, rng: np.random.Generator) -> None:
+    """Plan (main + fastest + cheapest) over 2,000 opportunities and 300 gap competencies."""
+    constraints = Constraints(
+        hours_per_week=15, schedule=["evenings", "weekends", "self_paced"], start_date=START
+    )
+    times, solvers, gaps_seen = [], [], []
+    runs = int(os.environ.get("BENCH_PLANNING_PATHWAYS", "30"))
+    for _ in range(runs):
+        gaps = rng.choice(space.competency_ids, 300, replace=False).tolist()
+        catalog = generated_catalog(space, gaps, rng)
+        t = time.perf_counter()
+        try:
+            res = plan_pathway(
+                catalog, gaps=gaps, recognised=set(gaps[:20]), constraints=constraints, time_limit=0.08
+            )
+        except NoFeasiblePlan:
+            times.append(time.perf_counter() - t)
+            solvers.append("infeasible (answered)")
+            continue
+        times.append(time.perf_counter() - t)
+        for p in (res.plan, *res.alternatives.values()):
+            solvers.append(p.solver)
+            if p.optimality_gap is not None and p.solver == "greedy":
+                gaps_seen.append(p.optimality_gap)
+    ms = np.array(times) * 1000
+    print(
+        f"pathway, 2,000 opportunities × 300 gaps, 3 plans: p50 {np.median(ms):.0f} ms  "
+        f"p95 {np.percentile(ms, 95):.0f} ms  (target p95 ≤ 300 ms)"
+    )
+    print(
+        f"  solver used: milp {solvers.count('milp')}, greedy {solvers.count('greedy')}, "
+        f"infeasible answered {solvers.count('infeasible (answered)')}"
+        + (
+            f"; greedy gap vs LP bound median {np.median(gaps_seen):.1%}, max {max(gaps_seen):.1%}"
+            if gaps_seen
+            else ""
+        )
+    )
+    heur = []
+    for _ in range(5):
+        gaps = rng.choice(space.competency_ids, 300, replace=False).tolist()
+        res = plan_pathway(
+            generated_catalog(space, gaps, rng),
+            gaps=gaps,
+            recognised=set(),
+            constraints=constraints,
+            force_heuristic=True,
+            alternatives=False,
+        )
+        heur.append(res.plan.optimality_gap or 0.0)
+    print(
+        f"  greedy heuristic alone (forced): gap vs LP bound median {np.median(heur):.1%}, max {max(heur):.1%}"
+    )
+
+
+def main() -> None:
+    """Run the planning benchmarks and print medians, p95 and ratios."""
+    rng = np.random.default_rng(7)
+    t = time.perf_counter()
+    index = service.transition_index(taxonomy="esco")
+    print(f"ESCO space and index ready in {time.perf_counter() - t:.1f} s (cached after the first run)")
+    bench_ranking(index, rng)
+    bench_pathways(index.space, rng)
+
+
+if __name__ == "__main__":
+    main()
