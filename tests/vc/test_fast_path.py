@@ -140,3 +140,29 @@ def test_issuance_refuses_a_term_that_a_json_ld_processor_would_drop(change: Any
         )
     with pytest.raises(vc.UndefinedTerm):
         vc.reference_quads(document)
+
+
+def test_a_presentation_with_embedded_credentials_takes_the_fast_path_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bridgeway.vc import _jsonld
+    from tests.vc.conftest import welding_badge
+
+    keys = vc.generate_ed25519_keypair()
+    signed = []
+    for index in (1, 2):
+        badge = welding_badge(index=index)
+        badge["issuer"]["id"] = keys.did_key
+        signed.append(
+            vc.sign_credential(
+                badge, private_key=keys.private_key, verification_method=keys.did_key_verification_method
+            )
+        )
+    presentation = vc.build_presentation(signed, holder=keys.did_key)
+    expected = vc.canonicalize(vc.reference_quads(presentation))
+
+    def no_fallback(document: Any) -> Any:
+        raise AssertionError("the fast path fell back to pyld")
+
+    monkeypatch.setattr(_jsonld, "reference_quads", no_fallback)
+    assert vc.canonicalize(vc.to_quads(presentation)) == expected
