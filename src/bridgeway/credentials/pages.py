@@ -240,7 +240,7 @@ def change_status(
 
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
-    "GET /wallet": signed_in(owner=True),
+    "GET /wallet": signed_in(),
     "GET /wallet/{credential_id}.json": signed_in(owner=True),
     "GET /wallet/{credential_id}/certificate.pdf": signed_in(owner=True),
     "POST /wallet/share": signed_in(owner=True),
@@ -251,6 +251,6 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "POST /verify": public(),
     "GET /verify/{credential_id}": public(),
     "GET /verify/{credential_id}/credential.json": public(),
-    "GET /issued": allow(*STATUS_MANAGERS, tenant=True),
+    "GET /issued": allow(*STATUS_MANAGERS),
     "POST /issued/{credential_id}/status": allow(*STATUS_MANAGERS, tenant=True),
 }

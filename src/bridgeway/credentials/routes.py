@@ -282,12 +282,14 @@ async def vc_api_verify_presentation(request: Request, session: DbSession) -> JS
 
 
 API = "/api/v1/credentials"
+# tenant/owner mark routes that act on one record (a credential, batch or award); the others act on the
+# caller's own institution or wallet by construction.
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
-    f"POST {API}": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
-    f"GET {API}": allow(*STAFF_READERS, scope=Scope.CREDENTIALS_READ, tenant=True),
-    f"GET {API}/mine": signed_in(scope=Scope.CREDENTIALS_READ, owner=True),
-    f"GET {API}/mine/clr": signed_in(scope=Scope.CREDENTIALS_READ, owner=True),
-    f"GET {API}/stack-awards": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
+    f"POST {API}": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE),
+    f"GET {API}": allow(*STAFF_READERS, scope=Scope.CREDENTIALS_READ),
+    f"GET {API}/mine": signed_in(scope=Scope.CREDENTIALS_READ),
+    f"GET {API}/mine/clr": signed_in(scope=Scope.CREDENTIALS_READ),
+    f"GET {API}/stack-awards": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE),
     f"POST {API}/stack-awards/{{award_id}}/{{decision}}": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE,
                                                                tenant=True),
     f"GET {API}/{{credential_id}}": signed_in(scope=Scope.CREDENTIALS_READ, owner=True),
@@ -295,12 +297,12 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     f"POST {API}/{{credential_id}}/revoke": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
     f"POST {API}/{{credential_id}}/suspend": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
     f"POST {API}/{{credential_id}}/unsuspend": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
-    f"POST {API}/batches": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
+    f"POST {API}/batches": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE),
     f"GET {API}/batches/{{batch_id}}": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
-    f"POST {API}/keys/rotate": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN, tenant=True),
+    f"POST {API}/keys/rotate": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN),
     "GET /institutions/{slug}/did.json": public(),
     "GET /credentials/status/{slug}/{sequence}/{purpose}": public(),
-    "POST /credentials/issue": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
+    "POST /credentials/issue": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE),
     "POST /credentials/verify": public(),
     "POST /presentations/verify": public(),
 }
