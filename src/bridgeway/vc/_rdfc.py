@@ -101,23 +101,29 @@ class _Canonicalizer:
         self.hashes: dict[str, str] = {}
         self.canonical = _Issuer("c14n")
         self.remaining = 0
-        for quad in quads:
-            for term in (quad[0], quad[2], quad[3]):
-                if term.startswith("_:"):
-                    bucket = self.info.setdefault(term, [])
-                    if not bucket or bucket[-1] is not quad:
-                        bucket.append(quad)
+        info = self.info
+        for quad in quads:  # literals start with '"', IRIs with '<', blank nodes with '_'
+            s, _, o, g = quad
+            if s[0] == "_":
+                info.setdefault(s, []).append(quad)
+            if o[0] == "_" and o != s:
+                info.setdefault(o, []).append(quad)
+            if g and g[0] == "_" and g != s and g != o:
+                info.setdefault(g, []).append(quad)
 
     def first_degree(self, node: str) -> str:
         lines = []
         for s, p, o, g in self.info[node]:
-            if s.startswith("_:"):
+            if s[0] == "_":
                 s = "_:a" if s == node else "_:z"
-            if o.startswith("_:"):
+            if o[0] == "_":
                 o = "_:a" if o == node else "_:z"
-            if g.startswith("_:"):
-                g = "_:a" if g == node else "_:z"
-            lines.append(serialize_quad((s, p, o, g)))
+            if g:
+                if g[0] == "_":
+                    g = "_:a" if g == node else "_:z"
+                lines.append(f"{s} {p} {o} {g} .\n")
+            else:
+                lines.append(f"{s} {p} {o} .\n")
         lines.sort()
         digest = _sha256("".join(lines))
         self.hashes[node] = digest
@@ -208,16 +214,20 @@ class _Canonicalizer:
                 for old in issuer.issued:
                     self.canonical.get(old)
         names = self.canonical.issued
-        lines = set()
+        lines = []
         for s, p, o, g in self.quads:
-            if s.startswith("_:"):
+            if s[0] == "_":
                 s = "_:" + names[s]
-            if o.startswith("_:"):
+            if o[0] == "_":
                 o = "_:" + names[o]
-            if g.startswith("_:"):
-                g = "_:" + names[g]
-            lines.add(serialize_quad((s, p, o, g)))
-        return "".join(sorted(lines))
+            if g:
+                if g[0] == "_":
+                    g = "_:" + names[g]
+                lines.append(f"{s} {p} {o} {g} .\n")
+            else:
+                lines.append(f"{s} {p} {o} .\n")
+        lines.sort()  # the quads are unique and relabelling is one-to-one, so the lines are unique
+        return "".join(lines)
 
 
 def canonicalize(quads: list[Quad]) -> str:
