@@ -129,7 +129,8 @@ def import_release(
     if progress is not None:
         ctx.progress = progress.advance
     started = time.perf_counter()
-    importer.run(ctx, path)
+    with repository.indexes_built_after_load(conn):
+        importer.run(ctx, path)
     release.summary = {
         "counts": ctx.counts,
         "dangling": ctx.dangling,
