@@ -19,15 +19,21 @@ _ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 _ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
 
 
+_CHUNK = 58**10  # ten base58 digits per big-integer division
+
+
 def base58btc_encode(data: bytes) -> str:
     """Encode bytes in the Bitcoin base58 alphabet."""
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
-    chars = []
+    digits: list[str] = []
     while number:
-        number, rem = divmod(number, 58)
-        chars.append(_ALPHABET[rem])
-    return "1" * zeros + "".join(reversed(chars))
+        number, chunk = divmod(number, _CHUNK)
+        for _ in range(10):
+            chunk, rem = divmod(chunk, 58)
+            digits.append(_ALPHABET[rem])
+    text = "".join(reversed(digits)).lstrip("1")
+    return "1" * zeros + text
 
 
 def base58btc_decode(text: str) -> bytes:
