@@ -50,6 +50,7 @@ def a_consent_of_the_owner(session: Session, owner: User) -> dict[str, str]:
 EXAMPLES: dict[str, Callable[[Session, User], dict[str, Any]]] = {
     "GET /api/v1/users/{user_id}": a_user_of_the_owners_institution,
     "PATCH /api/v1/users/{user_id}": a_rename_of_a_user_of_the_owners_institution,
+    "POST /api/v1/users/{user_id}/password-reset": a_user_of_the_owners_institution,
     "GET /admin/users/{user_id}": a_user_of_the_owners_institution,
     "POST /admin/users/{user_id}": a_user_of_the_owners_institution,
     "DELETE /api/v1/tokens/{token_id}": a_token_of_the_owner,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from bridgeway.accounts import errors
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Role
 from bridgeway.accounts.models import User
@@ -205,3 +207,41 @@ def test_the_admin_form_explains_a_refused_change(client: TestClient, session: S
     )
     assert response.status_code == 422
     assert "is not an e-mail address" in response.text
+
+
+def test_an_admin_resets_a_forgotten_password_which_unlocks_the_account(
+    client: TestClient, session: Session
+) -> None:
+    admin = _admin(session)
+    user = create_user(
+        session,
+        Role.LEARNER,
+        institution=accounts_service.get_institution(session, admin.institution_id or ""),
+    )
+    for _ in range(5):
+        with pytest.raises(errors.InvalidCredentials):
+            accounts_service.authenticate(session, email=user.email, password="forgotten it")
+    assert user.locked_until is not None
+    response = client.post(f"/api/v1/users/{user.id}/password-reset", headers=bearer(session, admin))
+    assert response.status_code == 200
+    password = response.json()["initial_password"]
+    assert accounts_service.authenticate(session, email=user.email, password=password).id == user.id
+    events, _ = accounts_service.list_audit(
+        session, actor=principal_of(admin), entity_id=user.id, action="user.password_reset"
+    )
+    assert len(events) == 1
+    assert password not in repr(events[0].after)
+
+
+def test_the_admin_page_sets_a_new_password_and_shows_it_once(client: TestClient, session: Session) -> None:
+    admin = _admin(session)
+    user = create_user(
+        session,
+        Role.ADVISOR,
+        institution=accounts_service.get_institution(session, admin.institution_id or ""),
+    )
+    sign_in(client, session, admin)
+    page = client.post(f"/admin/users/{user.id}", data={"action": "reset_password"})
+    assert page.status_code == 200
+    assert 'data-testid="generated-password"' in page.text
+    assert 'data-testid="generated-password"' not in client.get(f"/admin/users/{user.id}").text

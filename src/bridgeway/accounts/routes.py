@@ -19,6 +19,7 @@ from bridgeway.accounts.schemas import (
     EmployerRead,
     InstitutionRead,
     MeRead,
+    PasswordReset,
     TokenCreate,
     TokenCreated,
     TokenRead,
@@ -50,6 +51,9 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "POST /api/v1/users": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN),
     "GET /api/v1/users/{user_id}": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN, tenant=True),
     "PATCH /api/v1/users/{user_id}": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN, tenant=True),
+    "POST /api/v1/users/{user_id}/password-reset": allow(
+        Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN, tenant=True
+    ),
     "GET /api/v1/audit": allow(*AUDIT_READERS, scope=Scope.AUDIT_READ),
     "GET /api/v1/me/consents": allow(Role.LEARNER),
     "POST /api/v1/me/consents": allow(Role.LEARNER, scope=Scope.CONSENT_WRITE),
@@ -189,6 +193,13 @@ def update_user(user_id: str, body: UserUpdate, session: DbSession, principal: A
         is_active=body.is_active,
     )
     return user_read(user)
+
+
+@router.post("/users/{user_id}/password-reset", response_model=PasswordReset)
+def reset_password(user_id: str, session: DbSession, principal: Admin) -> PasswordReset:
+    """Give a user a new random password (in the answer, once), unlock them and end their sessions."""
+    password = accounts_service.reset_institution_user_password(session, actor=principal, user_id=user_id)
+    return PasswordReset(user_id=user_id, initial_password=password)
 
 
 @router.get("/audit", response_model=Page[AuditEventRead])

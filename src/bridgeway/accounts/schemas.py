@@ -98,6 +98,13 @@ class UserCreated(UserRead):
     initial_password: str | None = None
 
 
+class PasswordReset(BaseModel):
+    """A new password given by an admin: shown once, never stored in clear."""
+
+    user_id: str
+    initial_password: str
+
+
 class UserCreate(_In):
     """A new user of the admin's institution."""
 

@@ -151,6 +151,12 @@ async def save_user(request: Request, user_id: str, session: DbSession, principa
         "display_name": str(form.get("display_name") or user.display_name)[:255],
         "roles": [str(r) for r in form.getlist("role")],
     }
+    if action == "reset_password":
+        generated = accounts_service.reset_institution_user_password(
+            session, actor=principal, user_id=user.id
+        )
+        values["roles"] = sorted(accounts_service.roles_of(user))
+        return _user_form(request, user=user, values=values, generated=generated)
     try:
         if action in ("deactivate", "reactivate"):
             accounts_service.update_institution_user(

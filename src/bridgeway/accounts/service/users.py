@@ -352,6 +352,30 @@ def update_institution_user(
     return user
 
 
+def reset_institution_user_password(session: Session, *, actor: Principal, user_id: str) -> str:
+    """Give a user of the admin's institution a new random password (returned once) and unlock them.
+
+    Every session of the user ends; their API tokens stay (a password reset is not a compromise of tokens).
+    """
+    institution_id = _require_admin(actor)
+    user = get_institution_user(session, actor=actor, user_id=user_id)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    repository.delete_web_sessions(session, user_id=user.id)
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        action="user.password_reset",
+        entity_type="user",
+        entity_id=user.id,
+        institution_id=institution_id,
+    )
+    return password
+
+
 def _end_access(session: Session, user: User) -> None:
     """Sign a deactivated user out everywhere and revoke their API tokens."""
     repository.delete_web_sessions(session, user_id=user.id)
