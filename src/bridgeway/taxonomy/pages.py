@@ -206,9 +206,8 @@ def _section(group: RequirementGroup) -> dict[str, Any]:
     """Split a source's requirements into the parts a reader scans: essential/optional, or ratings by kind."""
     parts: dict[tuple[str, str | None], list[RequirementRead]] = {}
     for requirement in group.requirements:
-        if requirement.relation in ("essential", "optional"):
-            key = (requirement.relation, None)
-        else:
+        key: tuple[str, str | None] = (requirement.relation, None)
+        if requirement.relation not in ("essential", "optional"):
             key = (requirement.competency.kind, requirement.scale)
         parts.setdefault(key, []).append(requirement)
     return {
