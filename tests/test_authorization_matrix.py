@@ -147,7 +147,7 @@ def test_the_declared_roles_and_scope_match_the_route_dependencies(key: str) -> 
     assert roles == policy.roles, (
         f"{key}: require() admits {sorted(roles)}, the policy says {sorted(policy.roles)}"
     )
-    if key.split(" ", 1)[1].startswith("/api/"):
+    if _is_api(key):
         assert scope == policy.scope, f"{key}: require() needs scope {scope}, the policy says {policy.scope}"
 
 
@@ -212,10 +212,10 @@ class World:
         example = example or {}
         params = example["path"] if isinstance(example.get("path"), dict) else example
         path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(params.get(m.group(1), DUMMY_ID)), template)
-        headers = {"accept": "application/json" if _is_api(template) else "text/html"}
+        headers = {"accept": "application/json" if _is_api(key) else "text/html"}
         self.session.commit()  # a refused request rolls back to here, not past the world's records
         self.client.cookies.clear()
-        if user is not None and _is_api(template):
+        if user is not None and _is_api(key):
             secret = accounts_service.create_api_token(self.session, user=user, scopes=scopes or list(Scope))
             headers["Authorization"] = f"Bearer {secret}"
         elif user is not None:
@@ -234,8 +234,10 @@ class World:
         )
 
 
-def _is_api(path: str) -> bool:
-    return path.startswith("/api/")
+def _is_api(key: str) -> bool:
+    """Return True for JSON routes: those under /api/ and any route a domain's routes module defines."""
+    module = getattr(APP_ROUTES[key].endpoint, "__module__", "") or ""
+    return key.split(" ", 1)[1].startswith("/api/") or "routes" in module.split(".")
 
 
 def _sent_to_login(response: Response) -> bool:
@@ -307,7 +309,7 @@ def test_anonymous_callers_are_refused_unless_the_route_is_public(key: str, worl
     if POLICIES[key].public:
         assert not _refused(response), response.text[:300]
         assert response.status_code < 500, response.text[:300]
-    elif _is_api(key.split(" ", 1)[1]):
+    elif _is_api(key):
         assert response.status_code == 401, response.text[:300]
         assert response.json()["error"] in ("unauthenticated", "session_expired")
     else:
@@ -330,9 +332,7 @@ def test_each_role_is_admitted_or_refused_as_the_policy_declares(key: str, world
             )
 
 
-@pytest.mark.parametrize(
-    "key", [k for k in CHECKED if POLICIES[k].scope is not None and _is_api(k.split(" ", 1)[1])]
-)
+@pytest.mark.parametrize("key", [k for k in CHECKED if POLICIES[k].scope is not None and _is_api(k)])
 def test_a_token_without_the_declared_scope_is_refused(key: str, world: World) -> None:
     policy = POLICIES[key]
     role = min(policy.roles) if policy.roles else Role.LEARNER
