@@ -252,3 +252,24 @@ def test_an_interrupted_index_build_resumes_from_its_finished_chunks(tmp_path: P
     index = build_index(RECORDS, resumed, release="r", chunk=2, checkpoint_dir=tmp_path / "partial")
     assert resumed.passages == len(RECORDS) - 4
     assert np.allclose(index.vectors, build_index(RECORDS, HashingBackend(), release="r").vectors)
+
+
+def test_the_evaluation_halves_share_no_occupation_group_or_skill(shared_data_dir: Path) -> None:
+    from bridgeway.plar.inference.evaluation import build_evaluation_set
+    from bridgeway.plar.inference.sources import read_esco_skills
+
+    records = read_esco_skills(shared_data_dir / "esco-1.1.1")
+    queries = build_evaluation_set(shared_data_dir, records, per_set=50)
+    by_split: dict[str, set[str]] = {"dev": set(), "test": set()}
+    for q in queries:
+        by_split[q.split].add(q.key[:5] if q.set_name != "esco-altlabels" else q.key)
+        assert q.gold
+    assert by_split["dev"] and by_split["test"]
+    assert not by_split["dev"] & by_split["test"]
+    assert {q.set_name for q in queries} == {
+        "esco-altlabels",
+        "oasis-duties",
+        "oasis-titles",
+        "noc-titles-en",
+        "noc-titles-fr",
+    }

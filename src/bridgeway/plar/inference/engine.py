@@ -59,6 +59,9 @@ class InferenceConfig:
     dense_candidates: int = 150  # per text, before combination
     evidence_per_proposal: int = 2
     allowed_languages: tuple[str, ...] = ("en", "fr", "und")
+    # languages whose text is matched against the (English) labels word for word; French shares many
+    # cognates with English labels ("maintenance préventive"), but also false friends ("formation")
+    lexical_languages: tuple[str, ...] = ("en", "fr", "und")
     calibration: Calibration = Calibration()
 
 
@@ -160,15 +163,15 @@ class SkillInferenceEngine:
 
     def candidate_features(self, text: str, *, mode: Mode = "combined") -> list[tuple[_Features, str]]:
         """The raw features of every candidate competency for a text (for calibration and diagnostics)."""
-        _, units = self._check(text)
+        language, units = self._check(text)
         dense = None
         if mode != "lexical" and self.backend is not None:
             dense = self._dense_z([u.text for u in units[: self.config.max_units]])
-        feats, _ = self._collect(units, dense, mode)
+        feats, _ = self._collect(units, dense, mode, language)
         return [(f, self.index.records[c].uri) for c, f in feats.items()]
 
     def _collect(
-        self, units: list[Unit], dense: tuple[np.ndarray, np.ndarray] | None, mode: Mode
+        self, units: list[Unit], dense: tuple[np.ndarray, np.ndarray] | None, mode: Mode, language: str
     ) -> tuple[dict[int, _Features], dict[int, list[tuple[int, LexicalHit]]]]:
         feats: dict[int, _Features] = defaultdict(_Features)
         has_dense = dense is not None and dense[1].size > 0
@@ -187,7 +190,7 @@ class SkillInferenceEngine:
                 f.dense_cos = float(cos[f.dense_unit, c])
                 f.support = int(support[j])
         lexical_hits: dict[int, list[tuple[int, LexicalHit]]] = defaultdict(list)
-        if mode != "dense":
+        if mode != "dense" and language in self.config.lexical_languages:
             for ui, unit in enumerate(units):
                 for hit in self.matcher.match(unit):
                     lexical_hits[hit.record].append((ui, hit))
@@ -212,7 +215,7 @@ class SkillInferenceEngine:
         top_k: int,
         mode: Mode,
     ) -> InferenceResult:
-        feats, lexical_hits = self._collect(units, dense, mode)
+        feats, lexical_hits = self._collect(units, dense, mode, language)
         scored = [(self._confidence(f, mode), c, f) for c, f in feats.items()]
         scored.sort(key=lambda t: (-t[0], self.index.records[t[1]].uri))
         proposals = tuple(

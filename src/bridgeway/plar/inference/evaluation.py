@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import os
 import random
 import time
 from collections import defaultdict
@@ -266,9 +267,24 @@ def fit_calibration(
 class CachingBackend:
     """Wraps a backend and remembers query embeddings, so several modes and the fit embed each text once."""
 
-    def __init__(self, inner: EmbeddingBackend) -> None:
+    def __init__(self, inner: EmbeddingBackend, path: Path | None = None) -> None:
         self.inner = inner
+        self.path = path
         self._cache: dict[str, np.ndarray] = {}
+        if path is not None and path.is_file():
+            with np.load(path, allow_pickle=False) as saved:
+                for text, vector in zip(saved["texts"].tolist(), saved["vectors"], strict=True):
+                    self._cache[text] = vector
+
+    def save(self) -> None:
+        """Keep the query embeddings on disk (re-running the evaluation then embeds only new texts)."""
+        if self.path is None or not self._cache:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        texts = list(self._cache)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, texts=np.array(texts), vectors=np.stack([self._cache[t] for t in texts]))
+        os.replace(tmp, self.path)
 
     @property
     def model_id(self) -> str:
@@ -296,11 +312,12 @@ def run_comparison(
     split: str = "test",
     fit: bool = False,
     log: Callable[[str], None] = lambda _msg: None,
+    query_cache: Path | None = None,
 ) -> dict[str, Any]:
     """Lexical-only, dense-only and combined figures per query set; optionally fit the calibration on dev."""
     if engine.backend is None:
         raise ValueError("evaluation needs an embedding backend")
-    backend = CachingBackend(engine.backend)
+    backend = CachingBackend(engine.backend, query_cache)
     queries = build_evaluation_set(data_dir, engine.index.records, per_set=per_set)
     base = SkillInferenceEngine(engine.index, backend, matcher=engine.matcher, config=engine.config)
     held = LexicalMatcher(holdout_records(engine.index.records, queries))
@@ -316,6 +333,7 @@ def run_comparison(
         dev = [q for q in queries if q.split == "dev"]
         log(f"fitting the calibration on {len(dev)} development queries")
         cal = fit_calibration(base, dev, engine_for=pick(base, alt))
+        backend.save()
         report["calibration"] = asdict(cal)
         config = replace(engine.config, calibration=cal)
         base = SkillInferenceEngine(engine.index, backend, matcher=engine.matcher, config=config)
@@ -327,6 +345,7 @@ def run_comparison(
         scores = evaluate(base, chosen, mode=mode, engine_for=pick(base, alt))
         log(f"{mode}: {time.perf_counter() - started:.0f} s")
         report["results"][mode] = {k: asdict(v) for k, v in scores.items()}
+        backend.save()
     report["table"] = _table(report["results"])
     return report
 
