@@ -215,6 +215,7 @@ class _Loader:
         path = found[0]
         by_name = {(element[:3], _key(name)): element for element, (name, _d) in self.model.items()}
         requirements = []
+        columns: dict[str, str] | None = None  # ASKW column -> competency id
         for line, row in read_csv(path, ("onet_soc_code",), self.ctx.progress):
             occupation = self.occupations.get(row["onet_soc_code"].strip())
             if occupation is None:
@@ -226,18 +227,15 @@ class _Loader:
                     {"onet_soc_code": row["onet_soc_code"]},
                 )
                 continue
-            for column, raw in row.items():
-                family, _, name = column.partition(": ")
-                if family not in ASKW_FAMILIES:
-                    continue
-                kind, prefix = ASKW_FAMILIES[family]
-                element = by_name.get((prefix, _key(name)), f"askw:{prefix}:{_key(name).replace(' ', '-')}")
-                score = to_float(raw, path, line, column)
+            if columns is None:
+                columns = self._askw_columns(row, by_name)
+            for column, competency_id in columns.items():
+                score = to_float(row[column], path, line, column)
                 if score:
                     requirements.append(
                         {
                             "occupation_id": occupation["id"],
-                            "competency_id": self.competency(element, name, kind),
+                            "competency_id": competency_id,
                             "relation": "rated",
                             "importance": None,
                             "level": score,
@@ -245,6 +243,17 @@ class _Loader:
                         }
                     )
         return requirements
+
+    def _askw_columns(self, row: dict[str, str], by_name: dict[tuple[str, str], str]) -> dict[str, str]:
+        """Map each Abilities / Work Activities column to its competency (a Content Model element by name)."""
+        columns = {}
+        for column in row:
+            family, _, name = column.partition(": ")
+            if family in ASKW_FAMILIES:
+                kind, prefix = ASKW_FAMILIES[family]
+                element = by_name.get((prefix, _key(name)), f"askw:{prefix}:{_key(name).replace(' ', '-')}")
+                columns[column] = self.competency(element, name, kind)
+        return columns
 
     def load_tasks_and_titles(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         duties: list[dict[str, Any]] = []
