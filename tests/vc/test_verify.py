@@ -273,3 +273,22 @@ def test_a_presentation_of_two_badges_verifies_each_credential(world: World) -> 
     world.publish_status()
     result = vc.verify_presentation(signed, resolver=world.resolver, status_fetcher=world.fetcher, now=NOW)
     assert result.status is Status.REVOKED
+
+
+def test_a_presentation_bound_to_a_challenge_verifies_only_with_that_challenge(world: World) -> None:
+    holder = vc.generate_ed25519_keypair()
+    presentation = vc.build_presentation([world.sign(welding_badge())], holder=holder.did_key)
+    signed = vc.sign_presentation(
+        presentation,
+        private_key=holder.private_key,
+        verification_method=holder.did_key_verification_method,
+        challenge="nonce-123",
+        domain="employer.example",
+    )
+    common: dict[str, Any] = {"resolver": world.resolver, "status_fetcher": world.fetcher, "now": NOW}
+    assert vc.verify_presentation(signed, challenge="nonce-123", domain="employer.example", **common).valid
+    assert vc.verify_presentation(signed, challenge="other", **common).status is Status.MALFORMED
+    assert vc.verify_presentation(presentation, challenge="nonce-123", **common).status is Status.MALFORMED
+    stolen = copy.deepcopy(signed)
+    stolen["holder"] = world.keys.did_key
+    assert vc.verify_presentation(stolen, **common).status is Status.UNKNOWN_ISSUER

@@ -54,7 +54,7 @@ from bridgeway.vc._keys import (
     generate_ed25519_keypair,
     keypair_from_private_key,
 )
-from bridgeway.vc._proofs import canonical_document, sign_credential
+from bridgeway.vc._proofs import canonical_document, sign_credential, sign_presentation
 from bridgeway.vc._rdfc import canonicalize
 from bridgeway.vc._status import StatusList, allocate_index, build_status_list_credential, status_entry
 from bridgeway.vc._verify import (
@@ -118,6 +118,7 @@ __all__ = [
     "reference_quads",
     "register_context",
     "sign_credential",
+    "sign_presentation",
     "status_entry",
     "to_quads",
     "verify_credential",

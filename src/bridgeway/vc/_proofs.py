@@ -70,6 +70,8 @@ def create_proof(
     cryptosuite: str = RDFC,
     created: datetime | None = None,
     proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """Return the DataIntegrityProof for `document` (which must not carry a proof)."""
     if cryptosuite not in CRYPTOSUITES:
@@ -81,6 +83,10 @@ def create_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     if "@context" in document and cryptosuite == JCS:
         # eddsa-jcs-2022 §3.4.4 step 2: the proof itself carries the document's @context
         proof = {"@context": document["@context"], **proof}
@@ -166,3 +172,29 @@ def verify_proof(unsecured: dict[str, Any], proof: dict[str, Any], public_key: E
     except InvalidSignature:
         return False
     return True
+
+
+def sign_presentation(
+    presentation: dict[str, Any],
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    challenge: str | None = None,
+    domain: str | None = None,
+    cryptosuite: str = RDFC,
+    created: datetime | None = None,
+) -> dict[str, Any]:
+    """Return a copy of a VerifiablePresentation with an `authentication` proof (optionally bound to a challenge)."""
+    if "proof" in presentation:
+        raise MalformedDocument("the presentation already carries a proof")
+    proof = create_proof(
+        presentation,
+        private_key=private_key,
+        verification_method=verification_method,
+        cryptosuite=cryptosuite,
+        created=created,
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+    )
+    return {**presentation, "proof": proof}
