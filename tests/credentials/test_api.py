@@ -174,7 +174,8 @@ def test_no_api_answer_or_page_carries_a_private_key(client: TestClient, session
     assert rotated.status_code == 200
     bodies = [json.dumps(issued), rotated.text]
     for path in [f"/institutions/{institution.slug}/did.json", "/api/v1/credentials", f"/api/v1/credentials/{issued['id']}",
-                 issued["document"]["credentialStatus"][0]["statusListCredential"].removeprefix(settings.base_url)]:
+                 issued["document"]["credentialStatus"][0]["statusListCredential"].removeprefix(settings.base_url),
+                 f"/verify/{issued['id']}", f"/verify/{issued['id']}/credential.json", "/issued"]:
         bodies.append(client.get(path, headers=headers).text)
     secrets_found = []
     for key in session.query(IssuerKey).filter_by(institution_id=institution.id):

@@ -133,3 +133,19 @@ def test_a_registrar_revokes_from_the_issued_page_with_a_reason(
     session.refresh(credential)
     assert credential.status == "revoked"
     assert client.post(f"/issued/{credential.id}/status", data={"action": "explode", "reason": "xyz"}).status_code == 422
+
+
+def test_an_expired_share_link_no_longer_opens(client: TestClient, session: Session, settings: Settings) -> None:
+    from datetime import timedelta
+
+    from tests.factories.accounts import principal_of
+
+    institution, learner = institution_and_learner(session)
+    credential = issue_credential(session, settings, institution=institution, learner=learner)
+    link = credentials_service.create_share_link(session, actor=principal_of(learner), credential_ids=[credential.id],
+                                                 days=1)
+    session.commit()
+    assert client.get(f"/share/{link.token}").status_code == 200
+    link.expires_at = link.expires_at - timedelta(days=2)
+    session.commit()
+    assert client.get(f"/share/{link.token}").status_code == 404

@@ -217,6 +217,17 @@ def _refuse_plain_email(value: Any, path: str = "credentialSubject") -> None:
         raise errors.UnsignableDocument(f"{path}: a credential never carries a plain e-mail address")
 
 
+def _parse_xsd(value: Any) -> datetime | None:
+    """Read an xsd:dateTime from a signed document (already checked by signing); None when absent or zoneless."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def issue_document(
     session: Session,
     *,
@@ -275,7 +286,8 @@ def issue_document(
         signing_key_id=key.key_row_id,
         document=signed,
         issued_at=now,
-        valid_from=now,
+        valid_from=_parse_xsd(signed.get("validFrom")) or now,
+        valid_until=_parse_xsd(signed.get("validUntil")),
     )
     session.add(row)
     session.flush()
