@@ -311,6 +311,7 @@ def _type_term(ctx: dict[str, Any], type_: str) -> str:
     return term
 
 
+_IDS: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
 _FIRST: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = {}
 _SECOND: dict[
     tuple[Any, ...], tuple[dict[str, Any], dict[str, Any], list[tuple[str, _Plan]], str | None]
@@ -383,10 +384,16 @@ class _Emitter:
             if named is None:
                 named = self.blank[value] = self.new_blank()
             return named
+        hit = _IDS.get((id(ctx), value))
+        if hit is not None and hit[0] is ctx:
+            return hit[1]
         expanded = _expand_id(ctx, value)
         if not isinstance(expanded, str) or not _ABSOLUTE.match(expanded):
             raise MalformedDocument(f"identifier {value!r} is not an absolute IRI")
-        return iri(expanded)
+        term = iri(expanded)
+        _bound(_IDS)
+        _IDS[(id(ctx), value)] = (ctx, term)
+        return term
 
     # expansion of one value under a property ------------------------------------------------------------
 
