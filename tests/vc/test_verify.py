@@ -292,3 +292,16 @@ def test_a_presentation_bound_to_a_challenge_verifies_only_with_that_challenge(w
     stolen = copy.deepcopy(signed)
     stolen["holder"] = world.keys.did_key
     assert vc.verify_presentation(stolen, **common).status is Status.UNKNOWN_ISSUER
+
+
+def test_a_failing_application_fetcher_never_breaks_verification(world: World) -> None:
+    class Broken:
+        def fetch(self, url: str) -> bytes:
+            raise TimeoutError("upstream timed out")
+
+    signed = world.sign(welding_badge())
+    result = vc.verify_credential(signed, resolver=vc.DidResolver(Broken()), status_fetcher=Broken(), now=NOW)
+    assert result.status is Status.UNKNOWN_ISSUER
+    assert "TimeoutError" in result.message
+    result = vc.verify_credential(signed, resolver=world.resolver, status_fetcher=Broken(), now=NOW)
+    assert result.status is Status.STATUS_UNAVAILABLE

@@ -61,6 +61,23 @@ class InMemoryFetcher:
             raise FetchError(f"no document is known at {url}") from None
 
 
+def fetch(fetcher: Fetcher, url: str) -> bytes:
+    """Call the port; any failure of the application's fetcher becomes a FetchError.
+
+    This is the library's boundary with code it does not control: verification promises a result, never an
+    exception, so an unexpected error from an HTTP client is reported as "could not fetch" rather than raised.
+    """
+    try:
+        body = fetcher.fetch(url)
+    except FetchError:
+        raise
+    except Exception as exc:
+        raise FetchError(f"fetching {url} failed ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(body, bytes | bytearray | str):
+        raise FetchError(f"the fetcher returned {type(body).__name__} for {url}, not bytes")
+    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+
+
 def did_web_url(did: str) -> str:
     """The HTTPS URL of a did:web DID document (did:web:host[:path…])."""
     if not did.startswith("did:web:"):
@@ -149,7 +166,7 @@ class DidResolver:
             if self._fetcher is None:
                 raise UnresolvableDid(f"{did} cannot be resolved: no fetcher for did:web is configured")
             try:
-                document = parse_json(self._fetcher.fetch(did_web_url(did)))
+                document = parse_json(fetch(self._fetcher, did_web_url(did)))
             except VcError as exc:
                 raise UnresolvableDid(f"{did} cannot be resolved: {exc}") from None
             if not isinstance(document, dict) or document.get("id") != did:

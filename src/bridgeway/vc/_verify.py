@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bridgeway.vc._contexts import VC_V2
-from bridgeway.vc._did import DidResolver, Fetcher
+from bridgeway.vc._did import DidResolver, Fetcher, fetch
 from bridgeway.vc._errors import MalformedDocument, StatusListError, UnknownContext, UnresolvableDid, VcError
 from bridgeway.vc._jsonld import check_limits, parse_json, to_quads
 from bridgeway.vc._proofs import JCS, check_proof_shape, split_proof, verify_proof
@@ -281,7 +281,7 @@ def _check_status_entry(
         raise StatusListError("statusListIndex must be a string of digits")
     if fetcher is None:
         raise StatusListError(f"no status fetcher is configured to read {url}")
-    body = bytes(fetcher.fetch(url))
+    body = fetch(fetcher, url)
     key = body  # dict lookup by the bytes themselves: a re-served object hits without rehashing 16+ KiB
     cached = _STATUS_CACHE.lists.get(key)
     if cached is None:
