@@ -37,8 +37,7 @@ def list_opportunities(
         return
     table = Table("code", "kind", "v", "state", "title", "competency", title=f"{len(items)} opportunities")
     for item in items:
-        table.add_row(item["code"], item["kind"], str(item["version"]), item["state"], item["title_en"],
-                      item["competency"] or "")
+        table.add_row(*(str(item[k] or "") for k in ("code", "kind", "version", "state", "title_en", "competency")))
     console.print(table)
 
 

@@ -2,6 +2,32 @@
 
 from bridgeway.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+__all__ = [
+    "AlreadyEndorsed",
+    "DuplicateCode",
+    "IllegalTransition",
+    "ImportRowInvalid",
+    "InvalidInput",
+    "InvalidRubric",
+    "InvalidStackingRule",
+    "NotAMicroCredential",
+    "NotPublished",
+    "NotReadyForReview",
+    "OpenVersionExists",
+    "OtherInstitution",
+    "PrerequisiteCycle",
+    "QaNotPassed",
+    "SecondCompetency",
+    "SelfApproval",
+    "TimeBasedCompletion",
+    "UnknownCompetency",
+    "UnknownOpportunity",
+    "UnknownProposal",
+    "UnknownVersion",
+    "VersionImmutable",
+    "WorkflowRoleMissing",
+]
+
 
 class UnknownOpportunity(NotFound):
     """No learning opportunity with that id or code (or the caller may not see it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, cast, exists, func, or_, select
+from sqlalchemy import Text, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bridgeway.catalog.models import (
@@ -206,7 +206,7 @@ def next_intakes(session: Session, opportunity_ids: Iterable[str], today: Any) -
     return {row[0]: row[1] for row in rows}
 
 
-def _search_filters(stmt: Select[Any], params: SearchParams) -> Select[Any]:
+def _search_filters(stmt: Any, params: SearchParams) -> Any:
     v = OpportunityVersion
     if params.kind is not None:
         stmt = stmt.where(LearningOpportunity.kind == params.kind.value)
