@@ -28,3 +28,10 @@ def test_every_string_of_the_template_has_a_french_translation(template: Path) -
 def test_every_dashboard_label_and_description_has_a_french_translation() -> None:
     texts = {item[k] for item in NAV_ITEMS for k in ("label", "description", "count_label") if item.get(k)}
     assert not sorted(t for t in texts if t not in catalogue_fr())
+
+
+def test_every_role_has_an_english_label_and_its_french() -> None:
+    from bridgeway.accounts.domain import Role
+
+    assert all(role.label and role.label in catalogue_fr() for role in Role)
+    assert Role.INSTITUTION_ADMIN.label == "institution admin"

@@ -53,7 +53,7 @@ def _employer(session: Session) -> Employer:
         return accounts_service.create_employer(
             session,
             slug=EMPLOYER_SLUG,
-            name="Boreal Fabrication Ltd. (metal fabrication and welding)",
+            name="Boreal Metal Fabrication Ltd.",
             kind="employer",
         )
 

@@ -19,6 +19,24 @@ class Role(StrEnum):
     INSTITUTION_ADMIN = "institution_admin"
     EMPLOYER = "employer"
 
+    @property
+    def label(self) -> str:
+        """Return the English name shown in pages (translated like any other interface string)."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS: dict[Role, str] = {
+    Role.LEARNER: "learner",
+    Role.ADVISOR: "advisor",
+    Role.ASSESSOR: "assessor",
+    Role.PROGRAM_DESIGNER: "program designer",
+    Role.QA_REVIEWER: "QA reviewer",
+    Role.INSTITUTION_APPROVER: "institution approver",
+    Role.REGISTRAR: "registrar",
+    Role.INSTITUTION_ADMIN: "institution admin",
+    Role.EMPLOYER: "employer",
+}
+
 
 # Roles that act on behalf of an institution (tenant) rather than themselves.
 STAFF_ROLES: frozenset[Role] = frozenset(
