@@ -55,14 +55,6 @@ def test_a_private_key_cannot_be_decrypted_with_another_kek_tenant_or_row(kek: s
         domain.decrypt_private_key(kek, institution_id=institution_id, key_row_id=row_id, ciphertext=sealed)
 
 
-def test_an_email_is_hashed_with_its_salt_and_never_appears_in_the_identity() -> None:
-    identity = domain.email_identity("Ada@Example.org", "salt")
-    assert identity["identityHash"] == domain.hash_email("ada@example.org", "salt")
-    assert identity["identityHash"].startswith("sha256$")
-    assert "ada@example.org" not in str(identity).lower()
-    assert domain.hash_email("ada@example.org", "other") != identity["identityHash"]
-
-
 @pytest.mark.parametrize(
     ("current", "action", "after"),
     [

@@ -1,4 +1,4 @@
-"""Pure credential rules: issuer DIDs, key protection, recipients, status and OB3 documents.
+"""Pure credential rules: issuer DIDs, key protection, status and OB3 documents.
 
 No database session, no web framework: everything here is testable in microseconds.
 """
@@ -16,7 +16,6 @@ from bridgeway.credentials.domain.keys import (
     public_key_multibase,
     public_key_of,
 )
-from bridgeway.credentials.domain.recipients import email_identity, hash_email, new_salt
 from bridgeway.credentials.domain.status import (
     STATUS_LIST_SIZE,
     CredentialStatus,
@@ -36,15 +35,12 @@ __all__ = [
     "allocate_indices",
     "decrypt_private_key",
     "did_document",
-    "email_identity",
     "empty_bitstring",
     "encrypt_private_key",
     "generate_key_pair",
     "get_bit",
-    "hash_email",
     "institution_did",
     "institution_slug_from_did",
-    "new_salt",
     "next_status",
     "public_key_multibase",
     "public_key_of",

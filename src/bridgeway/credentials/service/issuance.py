@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bridgeway import vc
 from bridgeway.accounts import errors as accounts_errors
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
@@ -85,22 +86,22 @@ def issue_prepared(
     issuer = documents.issuer_profile(did, institution.name, institution.url)
     slots = status.allocate(session, institution=institution, count=len(items), settings=settings, key=key)
     now = utcnow()
-    achievements: dict[str, dict[str, Any]] = {}
+    achievements: dict[str, vc.Achievement] = {}
     rows: list[dict[str, Any]] = []
     for (request, recipient), (lst, index) in zip(items, slots, strict=True):
         definition = request.achievement
         cache_key = definition.model_dump_json()
         achievement = achievements.get(cache_key)
         if achievement is None:
-            achievement = documents.achievement_json(definition, base_url=settings.base_url, slug=institution.slug,
-                                                     creator=issuer)
+            achievement = documents.achievement(definition, base_url=settings.base_url, slug=institution.slug,
+                                                creator=issuer)
             achievements[cache_key] = achievement
         valid_from, valid_until = _validity(request, now)
         identity = None
         if recipient.did is None:
             if recipient.email is None:
                 raise errors.InvalidRecipient("the recipient has neither a DID nor an e-mail address")
-            identity = domain.email_identity(recipient.email, domain.new_salt())
+            identity = vc.IdentityObject.hashed_email(recipient.email)
         credential_id = new_id()
         unsigned = documents.open_badge_credential(
             credential_id=f"urn:uuid:{credential_id}",
@@ -115,13 +116,14 @@ def issue_prepared(
             valid_until=valid_until,
             status=documents.status_entries(status.status_base_url(settings.base_url, institution.slug, lst.sequence),
                                             index),
+            credits_available=definition.credits_available,
         )
         rows.append({
             "id": credential_id,
             "institution_id": institution.id,
             "learner_user_id": recipient.user_id,
             "recipient_kind": "did" if recipient.did else "email_hash",
-            "recipient_identifier": recipient.did or (identity or {}).get("identityHash", ""),
+            "recipient_identifier": recipient.did or (identity.identity_hash if identity else ""),
             "achievement_ref": definition.ref,
             "achievement_name": definition.name,
             "kind": request.kind,
@@ -262,9 +264,9 @@ def issue_document(
     unsigned.setdefault("id", f"urn:uuid:{credential_id}")
     contexts = credential.get("@context")
     if not isinstance(issuer, dict) and isinstance(contexts, list) and documents.OB_V3 in contexts:
-        issuer = documents.issuer_profile(did, institution.name, institution.url)
+        issuer = documents.issuer_profile(did, institution.name, institution.url).to_json()
     unsigned["issuer"] = issuer
-    unsigned.setdefault("validFrom", documents.xsd_datetime(now))
+    unsigned.setdefault("validFrom", now.replace(microsecond=0).isoformat().replace("+00:00", "Z"))
     unsigned["credentialStatus"] = documents.status_entries(
         status.status_base_url(settings.base_url, institution.slug, lst.sequence), index)
     signed = signing.sign(unsigned, key, created=now)

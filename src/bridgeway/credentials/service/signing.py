@@ -23,8 +23,3 @@ def sign(document: dict[str, Any], key: SigningKey, *, created: datetime) -> dic
                                   created=created)
     except vc.VcError as exc:
         raise errors.UnsignableDocument(f"the document cannot be signed: {exc}") from None
-
-
-def encode_status_list(bits: bytes) -> str:
-    """Return the encodedList of a bitstring: multibase base64url of its GZIP compression."""
-    return vc.StatusList(length=len(bits) * 8, bits=bytearray(bits)).encode()

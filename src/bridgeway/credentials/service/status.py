@@ -9,17 +9,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bridgeway import vc
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
 from bridgeway.accounts.models import Institution
 from bridgeway.config import Settings
 from bridgeway.credentials import domain, errors, repository
-from bridgeway.credentials.domain.documents import VC_V2, xsd_datetime
+from bridgeway.credentials.domain import documents
 from bridgeway.credentials.models import CredentialStatusEvent, IssuedCredential, StatusList
 from bridgeway.credentials.service import keys, signing
 from bridgeway.kit.clock import utcnow
 
-PURPOSES = ("revocation", "suspension")
+PURPOSES = documents.PURPOSES
 
 
 def status_base_url(base_url: str, slug: str, sequence: int) -> str:
@@ -32,19 +33,10 @@ def _list_document(
 ) -> dict[str, Any]:
     url = f"{status_base_url(settings.base_url, institution.slug, lst.sequence)}/{purpose}"
     bits = lst.revocation_bits if purpose == "revocation" else lst.suspension_bits
-    document = {
-        "@context": [VC_V2],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": keys.issuer_did(settings.base_url, institution),
-        "validFrom": xsd_datetime(now),
-        "credentialSubject": {
-            "id": f"{url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": purpose,
-            "encodedList": signing.encode_status_list(bits),
-        },
-    }
+    document = vc.build_status_list_credential(
+        url=url, issuer=keys.issuer_did(settings.base_url, institution),
+        status_list=vc.StatusList(length=lst.size, bits=bytearray(bits)), purpose=purpose, valid_from=now,
+    )
     return signing.sign(document, key, created=now)
 
 
