@@ -59,8 +59,9 @@ def test_htmx_gets_only_the_results_as_the_user_types(browser: TestClient, sampl
     )
     assert "<!doctype html>" not in partial.text
     assert "<form" not in partial.text
-    assert partial.text.count('data-testid="hit"') == 1
+    assert partial.text.count('data-testid="hit"') == 2
     assert 'href="/taxonomy/occupations/oasis/72106.00"' in partial.text
+    assert 'href="/taxonomy/occupations/noc/72106"' in partial.text
     restored = browser.get(
         "/taxonomy",
         params={"q": "soudeuse"},
@@ -118,6 +119,14 @@ def test_an_occupation_page_groups_requirements_by_source_and_explains_the_outlo
     assert 'href="/taxonomy/occupations/onet/51-4121.00"' in text
     for source in ("esco", "onet", "cops", "crosswalks"):
         assert NOTICES[source] in text
+
+
+def test_a_noc_unit_group_page_in_french_takes_its_name_from_cops(
+    browser: TestClient, sample: Sample
+) -> None:
+    text = browser.get("/taxonomy/occupations/noc/72106", params={"lang": "fr"}).text
+    assert '<h1 data-testid="occupation-label">Soudeurs/soudeuses et opérateurs/opératrices' in text
+    assert 'Nom anglais : <span lang="en">Welders and related machine operators</span>' in text
 
 
 def test_an_occupation_page_in_french_uses_the_french_names_and_outlook(

@@ -252,6 +252,16 @@ def add_sample_taxonomy(session: Session) -> Sample:
         [
             CodeLink(
                 release_id=crosswalks.id,
+                dataset="statcan_noc2016_noc2021",
+                from_source="noc2016",
+                from_code="7237",
+                to_source="noc",
+                to_code="72106",
+                weight=None,
+                provenance=[{"dataset": "statcan_noc2016_noc2021"}],
+            ),
+            CodeLink(
+                release_id=crosswalks.id,
                 dataset="brookfield_noc2021_onet26",
                 from_source="noc",
                 from_code="72106",
@@ -332,8 +342,11 @@ def test_occupations_are_found_by_example_titles_in_either_language_and_filtered
     client: TestClient, sample: Sample, reader: dict[str, str]
 ) -> None:
     found = client.get("/api/v1/taxonomy/occupations", params={"q": "soudeuse"}, headers=reader).json()
-    assert [(i["source"], i["code"], i["matched_label_lang"]) for i in found["items"]] == [
-        ("oasis", "72106.00", "fr")
+    assert [
+        (i["source"], i["code"], i["matched_label_kind"], i["matched_label_lang"]) for i in found["items"]
+    ] == [
+        ("oasis", "72106.00", "example", "fr"),  # its French example title
+        ("noc", "72106", "cops_name", "fr"),  # the unit group's French name in COPS
     ]
     onet = client.get(
         "/api/v1/taxonomy/occupations", params={"q": "welders", "source": "onet"}, headers=reader
@@ -487,3 +500,16 @@ def test_the_api_documents_its_taxonomy_operations(client: TestClient) -> None:
     search = paths["/api/v1/taxonomy/search"]["get"]
     assert "404" in search["responses"] or "401" in search["responses"]
     assert {"/api/v1/taxonomy/meta", "/api/v1/taxonomy/occupations/{source}/{ref}"} <= set(paths)
+
+
+def test_a_noc_unit_group_lists_older_codes_without_looking_them_up_and_reaches_onet(
+    client: TestClient, sample: Sample, reader: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/taxonomy/occupations/noc/72106", headers=reader)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    related = {(r["source"], r["code"]): r for r in body["related"]}
+    assert related[("noc2016", "7237")]["href"] is None
+    assert related[("oasis", "72106.00")]["href"] == "/api/v1/taxonomy/occupations/oasis/72106.00"
+    assert {g["source"] for g in body["requirements"]} == {"oasis", "onet", "esco"}
+    assert body["outlook"]["noc_code"] == "72106"

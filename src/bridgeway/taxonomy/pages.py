@@ -24,9 +24,8 @@ from bridgeway.taxonomy.routes.read import (
     entry_path,
     find_entries,
     occupation_detail,
-    release_list,
 )
-from bridgeway.taxonomy.schemas import EntryKind, ReleaseRead, RequirementGroup, RequirementRead, Source
+from bridgeway.taxonomy.schemas import EntryKind, RequirementGroup, RequirementRead, Source
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,6 +97,23 @@ MATCH_NAMES = {
     "words": "all your words",
     "fuzzy": "close spelling",
     "listed": "",
+}
+# Requirement parts in reading order: ESCO's lists, then ratings from the most to the least specific to the job.
+PART_ORDER = {
+    name: n
+    for n, name in enumerate(
+        (
+            "essential",
+            "optional",
+            "skill",
+            "knowledge",
+            "ability",
+            "work_activity",
+            "work_context",
+            "personal_attribute",
+            "interest",
+        )
+    )
 }
 SCALE_NAMES = {
     "oasis_1_5": "OaSIS rating (1–5)",
@@ -210,12 +226,25 @@ def _section(group: RequirementGroup) -> dict[str, Any]:
         if requirement.relation not in ("essential", "optional"):
             key = (requirement.competency.kind, requirement.scale)
         parts.setdefault(key, []).append(requirement)
+    ordered = sorted(
+        parts,
+        key=lambda key: (
+            PART_ORDER.get(key[0], len(PART_ORDER)),
+            key[0],
+            list(SCALE_NAMES).index(key[1]) if key[1] in SCALE_NAMES else 9,
+        ),
+    )
     return {
         "source": group.source,
         "via": group.via_codes,
         "parts": [
-            {"name": name, "scale": scale, "max": SCALES.get(scale or "", (0.0, 5.0))[1], "items": items}
-            for (name, scale), items in parts.items()
+            {
+                "name": name,
+                "scale": scale,
+                "max": SCALES.get(scale or "", (0.0, 5.0))[1],
+                "items": parts[(name, scale)],
+            }
+            for name, scale in ordered
         ],
     }
 
@@ -223,10 +252,4 @@ def _section(group: RequirementGroup) -> dict[str, Any]:
 @router.get("/about/data", response_class=HTMLResponse)
 def about_data(request: Request, session: DbSession) -> HTMLResponse:
     """Say where the data come from: each source's name, release, licence and the attribution it asks for."""
-    meta = data_meta(session)
-    releases: dict[str, ReleaseRead] = {}
-    for release in release_list(session):  # newest first per source
-        releases.setdefault(release.source, release)
-    return render(
-        request, "taxonomy/about_data.html", {**_common(request), "meta": meta, "releases": releases}
-    )
+    return render(request, "taxonomy/about_data.html", {**_common(request), "meta": data_meta(session)})

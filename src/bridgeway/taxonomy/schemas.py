@@ -260,6 +260,9 @@ class DataSourceRead(_Read):
     imported_release: str | None = Field(
         default=None, description="The latest release imported here, if any."
     )
+    imported_counts: dict[str, int] = Field(
+        default_factory=dict, description="What the importer read from that release, as it reported it."
+    )
     licence: str
     licence_urls: list[str] = Field(default_factory=list)
     attribution: str = Field(description="Who made the data.")

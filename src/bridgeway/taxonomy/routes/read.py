@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
@@ -67,7 +68,14 @@ def _api(kind: str, source: str, code: str) -> str:
 
 
 def _search_documents(session: Session) -> Iterator[Document]:
-    """Yield every competency and occupation of the latest releases with all their names."""
+    """Yield every competency and occupation of the latest releases with all their names.
+
+    NOC unit groups also answer to their French names from COPS, the only French names the official files
+    give (ESCO here is English, and the OaSIS and O*NET files carry no French titles).
+    """
+    french = {
+        code: name_fr for code, (_name, name_fr) in taxonomy_service.outlook_names(session).items() if name_fr
+    }
     for source in SEARCH_SOURCES:
         if taxonomy_service.latest_release(session, source) is None:
             continue
@@ -97,6 +105,8 @@ def _search_documents(session: Session) -> Iterator[Document]:
         for occupation in taxonomy_service.iter_occupations(session, source=source):
             labels = [Label(occupation.label_fr, "preferred", "fr")] if occupation.label_fr else []
             labels += titles.pop(occupation.id, [])
+            if source == "noc" and occupation.code in french:
+                labels.append(Label(french[occupation.code], "cops_name", "fr"))
             if source != "esco":
                 labels.append(Label(occupation.code, "code"))  # "72106", "15-1252.00" find their occupation
             yield Document(
@@ -276,7 +286,10 @@ def _related_reads(session: Session, related: list[taxonomy_service.RelatedCode]
     ordered = sorted(related, key=lambda r: (r.source, -(r.weight or 0.0), r.code))
     reads = []
     for position, link in enumerate(ordered):
-        linked = _linked(session, link.source, link.code) if position < RELATED_WITH_LABELS else None
+        served = link.source in SEARCH_SOURCES  # NOC 2016, SOC 2018 and ISCO codes are shown, not served
+        linked = (
+            _linked(session, link.source, link.code) if served and position < RELATED_WITH_LABELS else None
+        )
         reads.append(
             RelatedCodeRead(
                 source=link.source,
@@ -385,6 +398,11 @@ META_NOTICE = (
 )
 
 
+def _imported_counts(summary: dict[str, Any] | None) -> dict[str, int]:
+    counts = (summary or {}).get("counts") or {}
+    return {name: n for name, n in counts.items() if isinstance(n, int) and n}
+
+
 def data_meta(session: Session) -> MetaRead:
     """Return every source's name, release, licence, attribution and the notice its licence asks for."""
     sources = []
@@ -396,6 +414,7 @@ def data_meta(session: Session) -> MetaRead:
                 name=item.name,
                 release=item.release,
                 imported_release=latest.version if latest else None,
+                imported_counts=_imported_counts(latest.summary if latest else None),
                 licence=item.licence,
                 licence_urls=LICENCE_URLS.get(item.source, []),
                 attribution=item.attribution,
