@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, or_, select
@@ -144,60 +145,46 @@ def active_consent(
     )
 
 
-def _audit_query(
-    institution_id: str | None,
-    entity_type: str | None,
-    entity_id: str | None,
-    action: str | None,
-    actor_user_id: str | None,
-    since: datetime | None,
-) -> Select[AuditEvent]:
+@dataclass(frozen=True)
+class AuditFilters:
+    """Which audit events to return; None means any."""
+
+    institution_id: str | None = None
+    entity_type: str | None = None
+    entity_id: str | None = None
+    action: str | None = None  # an action or its prefix, e.g. "user."
+    actor_user_id: str | None = None
+    since: datetime | None = None
+
+
+def _audit_query(filters: AuditFilters) -> Select[AuditEvent]:
     stmt = select(AuditEvent)
-    if institution_id is not None:
-        stmt = stmt.where(AuditEvent.institution_id == institution_id)
-    if entity_type is not None:
-        stmt = stmt.where(AuditEvent.entity_type == entity_type)
-    if entity_id is not None:
-        stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    if action is not None:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    if actor_user_id is not None:
-        stmt = stmt.where(AuditEvent.actor_user_id == actor_user_id)
-    if since is not None:
-        stmt = stmt.where(AuditEvent.at >= since)
+    if filters.institution_id is not None:
+        stmt = stmt.where(AuditEvent.institution_id == filters.institution_id)
+    if filters.entity_type is not None:
+        stmt = stmt.where(AuditEvent.entity_type == filters.entity_type)
+    if filters.entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == filters.entity_id)
+    if filters.action is not None:
+        stmt = stmt.where(AuditEvent.action.startswith(filters.action, autoescape=True))
+    if filters.actor_user_id is not None:
+        stmt = stmt.where(AuditEvent.actor_user_id == filters.actor_user_id)
+    if filters.since is not None:
+        stmt = stmt.where(AuditEvent.at >= filters.since)
     return stmt
 
 
 def list_audit(
-    session: Session,
-    *,
-    institution_id: str | None = None,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    action: str | None = None,
-    actor_user_id: str | None = None,
-    since: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    session: Session, filters: AuditFilters, *, limit: int = 50, offset: int = 0
 ) -> list[AuditEvent]:
     """Return audit events, newest first, filtered as asked."""
-    stmt = _audit_query(institution_id, entity_type, entity_id, action, actor_user_id, since)
-    return list(session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)))
+    stmt = _audit_query(filters).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(stmt))
 
 
-def count_audit(
-    session: Session,
-    *,
-    institution_id: str | None = None,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    action: str | None = None,
-    actor_user_id: str | None = None,
-    since: datetime | None = None,
-) -> int:
+def count_audit(session: Session, filters: AuditFilters) -> int:
     """Return how many audit events match the filters."""
-    stmt = _audit_query(institution_id, entity_type, entity_id, action, actor_user_id, since)
-    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return session.scalar(select(func.count()).select_from(_audit_query(filters).subquery())) or 0
 
 
 def learners_consenting(session: Session, grantees: list[tuple[str, str]]) -> set[str]:

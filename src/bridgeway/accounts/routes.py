@@ -80,14 +80,7 @@ def user_read(user: User, *, initial_password: str | None = None) -> UserCreated
 @router.get("/me", response_model=MeRead)
 def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
     """Return the caller: roles, institution or employer, and the token's scopes."""
-    institution = (
-        accounts_service.get_institution(session, principal.institution_id)
-        if principal.institution_id
-        else None
-    )
-    employer = (
-        accounts_service.get_employer(session, principal.employer_id) if principal.employer_id else None
-    )
+    institution, employer = accounts_service.affiliation(session, principal)
     return MeRead(
         id=principal.user_id,
         email=principal.email,

@@ -39,14 +39,7 @@ def _account_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    institution = (
-        accounts_service.get_institution(session, principal.institution_id)
-        if principal.institution_id
-        else None
-    )
-    employer = (
-        accounts_service.get_employer(session, principal.employer_id) if principal.employer_id else None
-    )
+    institution, employer = accounts_service.affiliation(session, principal)
     return render(
         request,
         "accounts/account.html",

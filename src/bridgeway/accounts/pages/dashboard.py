@@ -19,7 +19,7 @@ def audit_event_count(session: Session, principal: Principal) -> int | None:
     """Return how many audit events the institution has."""
     if principal.institution_id is None:
         return None
-    return repository.count_audit(session, institution_id=principal.institution_id)
+    return repository.count_audit(session, repository.AuditFilters(institution_id=principal.institution_id))
 
 
 def active_consent_count(session: Session, principal: Principal) -> int | None:

@@ -30,6 +30,7 @@ from bridgeway.accounts.service.consent import (
 from bridgeway.accounts.service.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from bridgeway.accounts.service.users import (
     add_institution_user,
+    affiliation,
     create_employer,
     create_institution,
     create_user,
@@ -55,6 +56,7 @@ __all__ = [
     "SESSION_IDLE_SECONDS",
     "ConsentView",
     "add_institution_user",
+    "affiliation",
     "authenticate",
     "change_password",
     "consenting_learner_ids",

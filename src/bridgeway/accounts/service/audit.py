@@ -58,13 +58,13 @@ def list_audit(
     """Return one page of the actor's institution's audit log, newest first, and the total count."""
     if not actor.has_role(*AUDIT_READERS) or actor.institution_id is None:
         raise errors.MissingRole("reading the audit log needs the institution admin or registrar role")
-    filters: dict[str, Any] = {
-        "institution_id": actor.institution_id,
-        "entity_type": entity_type or None,
-        "entity_id": entity_id or None,
-        "action": action or None,
-        "actor_user_id": actor_user_id or None,
-        "since": since,
-    }
-    events = repository.list_audit(session, limit=limit, offset=offset, **filters)
-    return events, repository.count_audit(session, **filters)
+    filters = repository.AuditFilters(
+        institution_id=actor.institution_id,
+        entity_type=entity_type or None,
+        entity_id=entity_id or None,
+        action=action or None,
+        actor_user_id=actor_user_id or None,
+        since=since,
+    )
+    events = repository.list_audit(session, filters, limit=limit, offset=offset)
+    return events, repository.count_audit(session, filters)

@@ -124,6 +124,13 @@ def get_employer(session: Session, employer_id: str) -> Employer:
     return employer
 
 
+def affiliation(session: Session, principal: Principal) -> tuple[Institution | None, Employer | None]:
+    """Return the caller's institution and employer (either may be None)."""
+    institution = get_institution(session, principal.institution_id) if principal.institution_id else None
+    employer = get_employer(session, principal.employer_id) if principal.employer_id else None
+    return institution, employer
+
+
 def list_employers(session: Session) -> list[Employer]:
     """Return every employer by name."""
     return repository.list_employers(session)
