@@ -161,6 +161,7 @@ def test_the_status_list_is_served_with_an_etag_and_cache_headers(
     assert first.status_code == 200
     assert "max-age" in first.headers["cache-control"]
     assert first.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert vc.StatusList.decode(first.json()["credentialSubject"]["encodedList"]).length == 131_072
     assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     assert client.get(url.replace("revocation", "nonsense")).status_code == 404
 
@@ -204,6 +205,10 @@ def test_vc_api_issue_signs_a_caller_credential_and_refuses_plain_emails(client:
     signed = response.json()["verifiableCredential"]
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert client.post("/credentials/verify", json={"verifiableCredential": signed}).json()["outcome"] == "valid"
+    keyed = {**headers, "Idempotency-Key": "order-77"}
+    once = client.post("/credentials/issue", json={"credential": credential}, headers=keyed).json()
+    twice = client.post("/credentials/issue", json={"credential": credential}, headers=keyed).json()
+    assert once["verifiableCredential"]["id"] == twice["verifiableCredential"]["id"]
     leaky = {**credential, "credentialSubject": {"id": "mailto:ada@example.org"}}
     refused = client.post("/credentials/issue", json={"credential": leaky}, headers=headers)
     assert refused.status_code == 422
