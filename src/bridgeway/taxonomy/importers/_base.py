@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +49,11 @@ class ImportContext:
         """Insert rows in batches (Core executemany), stamping the release id; return how many."""
         target: Table = getattr(table, "__table__", table)
         total = 0
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            row["release_id"] = self.release_id
-            batch.append(row)
-            if len(batch) >= BATCH:
-                repository.bulk_insert(self.conn, target, batch)
-                total += len(batch)
-                batch = []
-        if batch:
+        source = iter(rows)
+        release_id = self.release_id
+        while batch := list(islice(source, BATCH)):
+            for row in batch:
+                row["release_id"] = release_id
             repository.bulk_insert(self.conn, target, batch)
             total += len(batch)
         if count_as:
