@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,42 +27,19 @@ from bridgeway.planning.engine.pathways import (
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import _cache_dir, _fingerprint, default_data_dir, load_space
+from bridgeway.planning.sources import default_data_dir, load_space
 from bridgeway.planning.sources.files import esco_to_onet, noc_to_onet
 
 _indexes: dict[tuple[str, str], TransitionIndex] = {}
 
 
 def transition_index(*, taxonomy: str, data_dir: Path | None = None) -> TransitionIndex:
-    """The learner-independent ranking index of a taxonomy (built once, cached in memory and on disk)."""
+    """The learner-independent ranking index of a taxonomy (built once per process from the cached space)."""
     root = (data_dir or default_data_dir()).resolve()
     key = (taxonomy, str(root))
-    if key in _indexes:
-        return _indexes[key]
-    space = load_space(taxonomy, root)
-    path = _cache_dir() / f"{taxonomy}-index-{_fingerprint(root)}.pickle"
-    index: TransitionIndex | None = None
-    if path.exists() and not os.environ.get("BRIDGEWAY_NO_CACHE"):
-        try:
-            with path.open("rb") as fh:
-                index = pickle.load(fh)  # our own cache file
-            index.space = space  # type: ignore[union-attr]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            index = None
-    if index is None:
-        index = transition_engine.build_index(space)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            space_ref, index.space = index.space, None  # type: ignore[assignment]
-            with tmp.open("wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            index.space = space_ref
-            tmp.replace(path)
-        except OSError:
-            index.space = space
-    _indexes[key] = index
-    return index
+    if key not in _indexes:
+        _indexes[key] = transition_engine.build_index(load_space(taxonomy, root))
+    return _indexes[key]
 
 
 @dataclass(frozen=True)

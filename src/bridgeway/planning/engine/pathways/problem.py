@@ -157,7 +157,8 @@ def build_problem(
     targets = [g for g in dict.fromkeys(gaps) if g not in recognised]
     reason: dict[str, str] = {}
     root: dict[str, str] = {}  # the constraint behind each exclusion, through prerequisites
-    for oid in _topological(by_id):
+    topo = _topological(by_id)
+    for oid in topo:
         o = by_id[oid]
         if oid in completed:
             continue
@@ -202,7 +203,7 @@ def build_problem(
             if p not in completed and p not in relevant:
                 relevant.add(p)
                 frontier.append(p)
-    order = [oid for oid in _topological(by_id) if oid in relevant]
+    order = [oid for oid in topo if oid in relevant]
     index = {oid: i for i, oid in enumerate(order)}
     gap_index = {g: j for j, g in enumerate(sorted(target_set))}
     rows, cols = [], []

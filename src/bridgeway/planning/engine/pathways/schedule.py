@@ -80,18 +80,15 @@ def schedule(
             )
         )
     items.sort(key=lambda it: (it.start_week, it.id))
-    weeks = []
-    for w, hours in enumerate(load):
-        acts = [
-            (it.id, round(it.hours / (it.end_week - it.start_week), 2))
-            for it in items
-            if it.start_week <= w < it.end_week
-        ]
-        weeks.append(
-            Week(
-                week=w + 1, starts_on=p.start + dt.timedelta(weeks=w), hours=round(hours, 2), activities=acts
-            )
-        )
+    acts: list[list[tuple[str, float]]] = [[] for _ in load]
+    for it in items:
+        per_week = round(it.hours / (it.end_week - it.start_week), 2)
+        for w in range(it.start_week, it.end_week):
+            acts[w].append((it.id, per_week))
+    weeks = [
+        Week(week=w + 1, starts_on=p.start + dt.timedelta(weeks=w), hours=round(hours, 2), activities=acts[w])
+        for w, hours in enumerate(load)
+    ]
     return items, weeks, overloaded
 
 
