@@ -97,9 +97,15 @@ def indexes_built_after_load(conn: Connection) -> Iterator[None]:
     for model in BULK_TABLES:
         table: Table = model.__table__  # type: ignore[assignment]
         if conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None:
+            present = set(
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,)
+                ).scalars()
+            )
             for index in table.indexes:
-                index.drop(conn)
-                dropped.append(index)
+                if index.name in present:  # a database migrated otherwise may lack one: leave it be
+                    index.drop(conn)
+                    dropped.append(index)
     yield
     for index in dropped:
         index.create(conn)
@@ -309,3 +315,9 @@ def requiring_occupations(
     )
     total = session.scalar(select(func.count()).select_from(OccupationRequirement).where(where)) or 0
     return [(r[0], r[1]) for r in session.execute(stmt)], int(total)
+
+
+def outlook_names(session: Session, release_id: str) -> list[tuple[str, str, str | None]]:
+    """Return (NOC code, English name, French name) of every outlook of a COPS release."""
+    stmt = select(Outlook.noc_code, Outlook.name, Outlook.name_fr).where(Outlook.release_id == release_id)
+    return [(row[0], row[1], row[2]) for row in session.execute(stmt.order_by(Outlook.noc_code))]
