@@ -120,6 +120,7 @@ def test_the_tokens_page_shows_a_new_secret_once_and_revokes(client: TestClient,
     )
     assert page.status_code == 201
     assert 'data-testid="token-secret"' in page.text
+    assert page.headers["cache-control"] == "no-store"
     token = session.query(ApiToken).filter(ApiToken.user_id == user.id, ApiToken.name == "script").one()
     assert token.scopes == ["catalog:read", "taxonomy:read"]
     again = client.get("/account/tokens")

@@ -91,7 +91,7 @@ def _tokens_page(
     status_code: int = 200,
 ) -> Response:
     tokens = accounts_service.list_api_tokens(session, actor=principal)
-    return render(
+    response = render(
         request,
         "accounts/tokens.html",
         {
@@ -102,6 +102,8 @@ def _tokens_page(
         },
         status_code=status_code,
     )
+    response.headers["Cache-Control"] = "no-store"  # a new secret must not stay in any cache
+    return response
 
 
 @router.get("/account/tokens", response_class=HTMLResponse)

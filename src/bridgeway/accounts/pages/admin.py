@@ -73,7 +73,7 @@ def _user_form(
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
-    return render(
+    response = render(
         request,
         "accounts/admin_user_form.html",
         {
@@ -86,6 +86,8 @@ def _user_form(
         },
         status_code=status_code,
     )
+    response.headers["Cache-Control"] = "no-store"  # a generated password must not stay in any cache
+    return response
 
 
 @router.get("/admin/users/new", response_class=HTMLResponse)
