@@ -105,3 +105,11 @@ def test_canonical_form_equals_pyoxigraph_rdfc_1_0_including_control_characters(
     )
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     assert ours == "".join(sorted({f"{q} .\n" for q in dataset}))
+
+
+def test_code_point_order_is_the_default_and_utf16_order_is_available() -> None:
+    quads = [("<http://example.org/s>", PREDICATES[0], literal(text), "") for text in ("😀", "！")]
+    spec = canonicalize(quads)
+    assert spec.index("！") < spec.index("😀")  # U+FF01 before U+1F600 by code point (RDFC-1.0)
+    javascript = canonicalize(quads, utf16_order=True)
+    assert javascript.index("😀") < javascript.index("！")  # surrogate 0xD83D before 0xFF01 (rdf-canonize)

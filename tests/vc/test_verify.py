@@ -305,3 +305,12 @@ def test_a_failing_application_fetcher_never_breaks_verification(world: World) -
     assert "TimeoutError" in result.message
     result = vc.verify_credential(signed, resolver=world.resolver, status_fetcher=Broken(), now=NOW)
     assert result.status is Status.STATUS_UNAVAILABLE
+
+
+def test_text_that_implementations_would_order_differently_is_refused_at_issuance(world: World) -> None:
+    badge = welding_badge()
+    badge["credentialSubject"]["achievement"]["tag"] = ["😀", "！"]
+    with pytest.raises(vc.MalformedDocument, match="order differently"):
+        world.sign(badge)
+    badge["credentialSubject"]["achievement"]["tag"] = ["😀", "welding"]
+    assert world.verify(world.sign(badge)).valid

@@ -19,13 +19,13 @@ from bridgeway.vc._errors import InvalidKey, MalformedDocument
 from bridgeway.vc._jcs import canonical_json
 from bridgeway.vc._jsonld import to_quads
 from bridgeway.vc._keys import base58btc_encode, multibase_decode_base58btc
-from bridgeway.vc._rdfc import canonicalize
+from bridgeway.vc._rdfc import ASTRAL, canonicalize
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 CRYPTOSUITES = (RDFC, JCS)
 
-_CONFIG_CACHE: dict[tuple[Any, ...], bytes] = {}
+_CONFIG_CACHE: dict[tuple[Any, ...], list[bytes]] = {}
 
 
 def format_datetime(moment: datetime) -> str:
@@ -38,28 +38,63 @@ def format_datetime(moment: datetime) -> str:
 
 def canonical_document(document: dict[str, Any], cryptosuite: str) -> str:
     """The canonical form a cryptosuite signs: RDFC-1.0 N-Quads or JCS JSON."""
+    return _canonical_forms(document, cryptosuite)[0]
+
+
+def _canonical_forms(document: dict[str, Any], cryptosuite: str) -> list[str]:
+    """The canonical form, plus the UTF-16-ordered one when it differs (see `canonicalize`)."""
     if cryptosuite == RDFC:
-        return canonicalize(to_quads(document))
+        quads = to_quads(document)
+        canonical = canonicalize(quads)
+        if ASTRAL.search(canonical):
+            other = canonicalize(quads, utf16_order=True)
+            if other != canonical:
+                return [canonical, other]
+        return [canonical]
     if cryptosuite == JCS:
-        return canonical_json(document)
+        return [canonical_json(document)]
     raise MalformedDocument(f"unsupported cryptosuite {cryptosuite!r}")
 
 
-def _config_hash(config: dict[str, Any], cryptosuite: str) -> bytes:
+def _digests(document: dict[str, Any], cryptosuite: str) -> list[bytes]:
+    return [hashlib.sha256(form.encode("utf-8")).digest() for form in _canonical_forms(document, cryptosuite)]
+
+
+def _config_hashes(config: dict[str, Any], cryptosuite: str) -> list[bytes]:
     key = (cryptosuite, json.dumps(config, sort_keys=True))
     hit = _CONFIG_CACHE.get(key)
     if hit is None:
         if len(_CONFIG_CACHE) > 4096:
             _CONFIG_CACHE.clear()
-        hit = hashlib.sha256(canonical_document(config, cryptosuite).encode("utf-8")).digest()
+        hit = _digests(config, cryptosuite)
         _CONFIG_CACHE[key] = hit
     return hit
 
 
 def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any], cryptosuite: str) -> bytes:
-    """sha256(canonical proof config) || sha256(canonical document), the bytes that Ed25519 signs."""
-    document_hash = hashlib.sha256(canonical_document(unsecured, cryptosuite).encode("utf-8")).digest()
-    return _config_hash(proof_config, cryptosuite) + document_hash
+    """sha256(canonical proof config) || sha256(canonical document), the bytes that Ed25519 signs.
+
+    Refuses a document whose canonical form would depend on the sort order an implementation uses (code points
+    versus UTF-16 units): some verifiers could not check its signature.
+    """
+    candidates = _hash_candidates(unsecured, proof_config, cryptosuite)
+    if len(candidates) > 1:
+        raise MalformedDocument(
+            "the document mixes characters beyond U+FFFF with characters in U+E000–U+FFFF in a way that "
+            "RDFC-1.0 implementations order differently; change the text so that every verifier can check it"
+        )
+    return candidates[0]
+
+
+def _hash_candidates(
+    unsecured: dict[str, Any], proof_config: dict[str, Any], cryptosuite: str
+) -> list[bytes]:
+    documents = _digests(unsecured, cryptosuite)
+    configs = _config_hashes(proof_config, cryptosuite)
+    out = [configs[0] + documents[0]]
+    if len(documents) > 1 or len(configs) > 1:
+        out.append(configs[-1] + documents[-1])
+    return out
 
 
 def create_proof(
@@ -167,11 +202,13 @@ def verify_proof(unsecured: dict[str, Any], proof: dict[str, Any], public_key: E
         return False
     if len(signature) != 64:
         return False
-    try:
-        public_key.verify(signature, hash_data(unsecured, config, cryptosuite))
-    except InvalidSignature:
-        return False
-    return True
+    for candidate in _hash_candidates(unsecured, config, cryptosuite):
+        try:
+            public_key.verify(signature, candidate)
+        except InvalidSignature:
+            continue
+        return True
+    return False
 
 
 def sign_presentation(

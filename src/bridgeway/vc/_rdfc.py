@@ -95,7 +95,8 @@ class _Issuer:
 
 
 class _Canonicalizer:
-    def __init__(self, quads: list[Quad]) -> None:
+    def __init__(self, quads: list[Quad], utf16_order: bool = False) -> None:
+        self.sort_key = _utf16 if utf16_order else None
         self.quads = quads
         self.info: dict[str, list[Quad]] = {}
         self.hashes: dict[str, str] = {}
@@ -124,7 +125,7 @@ class _Canonicalizer:
                 lines.append(f"{s} {p} {o} {g} .\n")
             else:
                 lines.append(f"{s} {p} {o} .\n")
-        lines.sort()
+        lines.sort(key=self.sort_key)
         digest = _sha256("".join(lines))
         self.hashes[node] = digest
         return digest
@@ -226,11 +227,25 @@ class _Canonicalizer:
                 lines.append(f"{s} {p} {o} {g} .\n")
             else:
                 lines.append(f"{s} {p} {o} .\n")
-        lines.sort()  # the quads are unique and relabelling is one-to-one, so the lines are unique
+        lines.sort(
+            key=self.sort_key
+        )  # the quads are unique and relabelling is one-to-one, so the lines are unique
         return "".join(lines)
 
 
-def canonicalize(quads: list[Quad]) -> str:
-    """Return the RDFC-1.0 canonical N-Quads of a dataset (duplicate quads removed)."""
+def _utf16(line: str) -> bytes:
+    return line.encode("utf-16-be", "surrogatepass")
+
+
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def canonicalize(quads: list[Quad], *, utf16_order: bool = False) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of a dataset (duplicate quads removed).
+
+    RDFC-1.0 sorts in Unicode code point order. rdf-canonize (JavaScript) sorts UTF-16 code units, which
+    differs only when lines first differ at a character beyond U+FFFF versus one in U+E000–U+FFFF;
+    `utf16_order=True` reproduces that order so such signatures can still be checked.
+    """
     unique = list(dict.fromkeys(quads))
-    return _Canonicalizer(unique).run()
+    return _Canonicalizer(unique, utf16_order).run()

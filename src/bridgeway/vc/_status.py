@@ -92,8 +92,9 @@ def allocate_index(
         index = randbelow(length)
         if index not in used:
             return index
-    for index in range(length):  # the list is nearly full: scan from a random start instead
-        candidate = (index + randbelow(length)) % length
+    start = randbelow(length)  # the list is nearly full: scan every index from a random start instead
+    for offset in range(length):
+        candidate = (start + offset) % length
         if candidate not in used:
             return candidate
     raise StatusListError("the status list is full")
