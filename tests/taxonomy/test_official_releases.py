@@ -16,12 +16,18 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def official_session(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    """A SQLite database holding the full ESCO release and the crosswalks, shared by this module's tests."""
+    """A SQLite database holding ESCO, NOC, COPS and the crosswalks, shared by this module's tests."""
     import_all_models()
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('official') / 'official.db'}")
     Base.metadata.create_all(engine)
     factory = make_session_factory(engine)
-    for source, folder in (("esco", "esco-1.1.1"), ("crosswalks", "crosswalks")):
+    releases = (
+        ("esco", "esco-1.1.1"),
+        ("noc", "canada/noc-2021-structure"),
+        ("cops", "canada/cops-2024-2033"),
+        ("crosswalks", "crosswalks"),
+    )
+    for source, folder in releases:
         with unit_of_work(factory) as session:
             taxonomy_service.import_release(session, source=source, path=shared_data_dir / folder)
     session = factory()
@@ -66,3 +72,19 @@ def test_the_same_official_release_twice_is_already_imported(
 
     assert outcome.already_imported
     official_session.rollback()
+
+
+def test_noc_2021_has_its_516_unit_groups_and_cops_an_outlook_for_each(official_session: Session) -> None:
+    stats = taxonomy_service.data_stats(official_session)
+    noc = stats["noc"][0]["counts"]["occupations"]
+
+    assert noc["unit_group"] == 516
+    assert sum(noc.values()) == 822
+    assert stats["cops"][0]["headline"]["outlooks"] == 533
+    software = taxonomy_service.outlook_for_noc(official_session, code="21232")
+    assert software is not None
+    assert software.future_condition_key in {"balance", "shortage", "surplus"}
+    assert software.name_fr
+    everyone = taxonomy_service.outlook_for_noc(official_session, code="00000")
+    assert everyone is not None
+    assert everyone.job_seekers == 8_238_800
