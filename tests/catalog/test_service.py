@@ -262,3 +262,23 @@ def test_the_planning_catalogue_carries_constraints_and_stacking(session: Sessio
     assert len(items["MC-P"].competency_ids) == 1
     assert items["MC-P"].cost_cents == 89_500
     assert items["MC-P"].intakes[0].seats == 16
+
+
+def test_an_occupation_filter_finds_micro_credentials_and_the_credentials_they_stack_into(session: Session) -> None:
+    from bridgeway.taxonomy.models import Occupation, OccupationRequirement
+
+    staff = create_staff(session)
+    skill = create_esco_skill(session, "perform welding inspection")
+    create_published(session, staff, code="OCC-MC", competency_id=skill.id)
+    create_published(session, staff, code="OCC-OTHER")
+    create_published(session, staff, code="OCC-CERT", kind="certificate", components=[{"code": "OCC-MC"}])
+    occupation = Occupation(release_id=skill.release_id, source="esco", code="welding-inspector", level="occupation",
+                            label="welding inspector")
+    session.add(occupation)
+    session.flush()
+    session.add(OccupationRequirement(release_id=skill.release_id, occupation_id=occupation.id,
+                                      competency_id=skill.id, relation="essential"))
+    session.flush()
+    page = catalog_service.search(session, params=SearchParams(institution_id=staff.institution.id,
+                                                                occupation_id=occupation.id))
+    assert sorted(item.code for item in page.items) == ["OCC-CERT", "OCC-MC"]

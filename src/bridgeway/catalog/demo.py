@@ -237,7 +237,7 @@ def seed(session: Session, *, institution: Institution, employer: Employer, user
             description="Program and safely deploy cobots for welding and machine tending."))
     return {
         "created": created,
-        "published": len(created),
+        "published_now": len(created),
         "endorsements": endorsements,
         "competencies": ("ESCO v1.1.1 skills from the imported taxonomy" if not fallbacks else
                          "institution-defined competencies stand in where the taxonomy is not imported: "

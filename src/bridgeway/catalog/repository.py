@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Text, and_, cast, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bridgeway.catalog.models import (
     CompetencyAlignment,
@@ -224,12 +224,13 @@ def _search_filters(stmt: Any, params: SearchParams) -> Any:
     if params.credit is not None:
         stmt = stmt.where(v.is_credit.is_(params.credit))
     if params.competency_id is not None:
-        stmt = stmt.where(_certifies(CompetencyAlignment.competency_id == params.competency_id))
+        wanted = params.competency_id
+        stmt = stmt.where(_certifies(lambda a: a.competency_id == wanted))
     if params.occupation_id is not None:
         needed = select(OccupationRequirement.competency_id).where(
             OccupationRequirement.occupation_id == params.occupation_id
         )
-        stmt = stmt.where(_certifies(CompetencyAlignment.competency_id.in_(needed)))
+        stmt = stmt.where(_certifies(lambda a: a.competency_id.in_(needed)))
     if params.q:
         needle = f"%{params.q.strip().lower()}%"
         stmt = stmt.where(
@@ -246,21 +247,19 @@ def _search_filters(stmt: Any, params: SearchParams) -> Any:
     return stmt
 
 
-def _certifies(condition: Any) -> Any:
+def _certifies(condition: Callable[[Any], Any]) -> Any:
     """Match a version aligned to the competency, or a parent one of whose published components is."""
     v = OpportunityVersion
-    component_version = select(OpportunityVersion.id).where(OpportunityVersion.state == PUBLISHED)
-    direct = exists().where(CompetencyAlignment.version_id == v.id, condition)
-    via_component = exists().where(
-        StackingComponent.parent_version_id == v.id,
-        exists().where(
-            and_(
-                CompetencyAlignment.version_id.in_(
-                    component_version.where(OpportunityVersion.opportunity_id == StackingComponent.component_id)
-                ),
-                condition,
-            )
-        ),
+    own = aliased(CompetencyAlignment)
+    component_version = aliased(OpportunityVersion)
+    component_alignment = aliased(CompetencyAlignment)
+    direct = exists(select(own.id).where(own.version_id == v.id, condition(own)))
+    via_component = exists(
+        select(StackingComponent.component_id)
+        .join(component_version, and_(component_version.opportunity_id == StackingComponent.component_id,
+                                      component_version.state == PUBLISHED))
+        .join(component_alignment, component_alignment.version_id == component_version.id)
+        .where(StackingComponent.parent_version_id == v.id, condition(component_alignment))
     )
     return or_(direct, via_component)
 
