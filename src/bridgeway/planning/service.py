@@ -26,6 +26,7 @@ from bridgeway.planning.engine.pathways import (
 )
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
+from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
 from bridgeway.planning.sources import default_data_dir, load_space
 from bridgeway.planning.sources.files import esco_to_onet, noc_to_onet
@@ -200,7 +201,7 @@ def _profile_vector(space: OccupationSpace, profile: LearnerProfile) -> learner_
     """The profile over this space; a profile with no claim in it counts as holding nothing here."""
     try:
         return learner_engine.from_profile(space, profile)
-    except learner_engine.EmptyProfile:
+    except EmptyProfile:
         if not profile.competencies:
             raise
         empty = np.zeros(0)

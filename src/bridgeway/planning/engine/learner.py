@@ -35,7 +35,7 @@ def claim_strength(claim: CompetencyClaim, weights: EvidenceWeights, today: dt.d
         return base
     years = max(0.0, (today - claim.last_used).days / 365.25)
     decay = 0.5 ** (years / weights.recency_half_life_years)
-    return base * max(weights.recency_floor, decay)
+    return float(base * max(weights.recency_floor, decay))
 
 
 def resolve_competency(space: OccupationSpace, ref: str) -> int | None:

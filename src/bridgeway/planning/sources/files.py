@@ -218,7 +218,10 @@ def load_noc(data_dir: Path) -> OccupationSpace:
 def _xlsx_rows(path: Path) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
 
-    return list(CalamineWorkbook.from_path(str(_require(path))).get_sheet_by_index(0).to_python())
+    rows: list[list[object]] = [
+        list(r) for r in CalamineWorkbook.from_path(str(_require(path))).get_sheet_by_index(0).to_python()
+    ]
+    return rows
 
 
 def load_onet(data_dir: Path) -> OccupationSpace:

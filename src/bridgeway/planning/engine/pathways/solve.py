@@ -141,9 +141,9 @@ def _model(
     )
     # the rest: T − (earliest + weeks)·x ≥ 0
     rest = np.flatnonzero(slot < 0)
-    r = np.arange(len(rest))
+    rr = np.arange(len(rest))
     add(
-        np.r_[r, r],
+        np.r_[rr, rr],
         np.r_[np.full(len(rest), t), xs + rest],
         np.r_[np.ones(len(rest)), -(p.earliest[rest] + weeks[rest])],
         np.zeros(len(rest)),
@@ -256,8 +256,8 @@ def greedy(p: Problem, obj: Objective) -> list[int]:
     def closure(i: int) -> set[int]:
         return {int(j) for j in closures[i] if int(j) not in selected}
 
-    for i in np.flatnonzero(p.forced):
-        selected |= closure(int(i))
+    for forced in np.flatnonzero(p.forced):
+        selected |= closure(int(forced))
     cover = p.cover.astype(np.float64).tocsr()
     uncovered = np.ones(cover.shape[1])
     chosen_mask = np.zeros(p.n, dtype=bool)
