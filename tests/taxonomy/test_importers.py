@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bridgeway.taxonomy import service as taxonomy_service
-from bridgeway.taxonomy.errors import MalformedFile, ReleaseConflict, ReleaseFilesMissing, UnknownSource
+from bridgeway.taxonomy.errors import (
+    InvalidVersion,
+    MalformedFile,
+    ReleaseConflict,
+    ReleaseFilesMissing,
+    UnknownSource,
+)
 from bridgeway.taxonomy.models import (
     CodeLink,
     Competency,
@@ -279,3 +285,17 @@ def test_a_code_defined_twice_is_refused_naming_file_and_line(session: Session, 
 
     with pytest.raises(MalformedFile, match=r"noc_structure_en\.csv, line 7: duplicate code '72106'"):
         _import(session, "noc", folder)
+
+
+def test_a_file_inside_a_release_folder_names_that_folder(session: Session, tmp_path: Path) -> None:
+    folder = builders.cops_release(tmp_path)
+
+    outcome = _import(session, "cops", folder / "summary_sommaire_2024_2033_noc2021.csv")
+
+    assert outcome.release.version == "2024-2033"
+    assert outcome.summary["counts"]["outlooks"] == 2
+
+
+def test_a_version_longer_than_32_characters_is_refused(session: Session, tmp_path: Path) -> None:
+    with pytest.raises(InvalidVersion):
+        _import(session, "cops", builders.cops_release(tmp_path), version="v" * 33)

@@ -33,6 +33,12 @@ class MalformedFile(InvalidInput):
         self.line = line
 
 
+class InvalidVersion(InvalidInput):
+    """A release version given on the command line is empty or too long."""
+
+    code = "invalid_version"
+
+
 class ReleaseConflict(Conflict):
     """A release with this source and version exists but was imported from different files."""
 

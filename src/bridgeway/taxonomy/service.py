@@ -53,6 +53,7 @@ __all__ = [
     "outlook_for_noc",
     "related_codes",
     "release_files",
+    "release_folder",
     "requirement_matrix",
 ]
 
@@ -89,10 +90,15 @@ def _importer(source: str) -> Any:
 def release_files(*, source: str, path: Path) -> list[Path]:
     """Return the files an import of `source` would read at `path` (raises ReleaseFilesMissing)."""
     importer = _importer(source)
+    files: list[Path] = importer.release_files(release_folder(path))
+    return files
+
+
+def release_folder(path: Path) -> Path:
+    """The release folder named by `path`: the folder itself, or the folder of a file inside it."""
     if not path.exists():
         raise errors.ReleaseFilesMissing(f"{path} does not exist")
-    files: list[Path] = importer.release_files(path)
-    return files
+    return path.parent if path.is_file() else path
 
 
 def import_release(
@@ -106,9 +112,12 @@ def import_release(
     """Import one release of a source from its folder; the same files twice report 'already imported'."""
     importer = _importer(source)
     files = release_files(source=source, path=path)
+    path = release_folder(path)
     checksums = {f.name: sha256_file(f) for f in files}
     fingerprint = domain.fingerprint(checksums)
-    version = version or importer.default_version(path)
+    version = (version or importer.default_version(path)).strip()
+    if not version or len(version) > 32:
+        raise errors.InvalidVersion("a release version needs 1 to 32 characters")
     existing = repository.release_by_version(session, source, version)
     if existing is not None:
         if existing.fingerprint == fingerprint:
@@ -454,3 +463,11 @@ def competency_required_by(
     """Return up to `limit` (requirement, occupation) pairs asking for a competency, and how many there are."""
     rows, total = repository.requiring_occupations(session, competency_id, limit)
     return [(requirement, occupation) for requirement, occupation in rows], total
+
+
+def outlook_names(session: Session) -> dict[str, tuple[str, str | None]]:
+    """Return {NOC code: (English name, French name)} from the latest COPS release (empty when none)."""
+    release = latest_release(session, "cops")
+    if release is None:
+        return {}
+    return {row[0]: (row[1], row[2]) for row in repository.outlook_names(session, release.id)}
