@@ -57,11 +57,17 @@ def _institution_of(principal: Principal) -> str:
 def issue_credential(request: Request, session: DbSession, body: IssueRequest, principal: Issuer) -> Any:
     """Issue one Open Badges 3.0 credential (an assessor's decision or a completed micro-credential).
 
-    Sending the same idempotency_key again returns the credential already issued.
+    Sending the same idempotency_key again returns the credential already issued. When the learner now holds
+    every component of a catalogue stacking rule, the parent is awarded (or queued for approval).
     """
-    return credentials_service.issue(
-        session, settings=_settings(request), institution_id=_institution_of(principal), request=body, actor=principal
+    settings = _settings(request)
+    credential = credentials_service.issue(
+        session, settings=settings, institution_id=_institution_of(principal), request=body, actor=principal
     )
+    if credential.learner_user_id is not None:
+        credentials_service.award_stacks(session, settings=settings, institution_id=credential.institution_id,
+                                         learner_user_id=credential.learner_user_id, actor=principal)
+    return credential
 
 
 @router.get("", response_model=Page[CredentialRead])

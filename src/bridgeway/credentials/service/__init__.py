@@ -7,6 +7,7 @@ request=IssueRequest(...), actor=principal)`.
 from bridgeway.credentials.service.batch import create_batch, failed_rows, get_batch, parse_csv, run_batch
 from bridgeway.credentials.service.catalog_adapter import (
     achievement_from_catalog,
+    award_stacks,
     issue_for_completion,
     stack_rules_from_catalog,
 )
@@ -53,6 +54,7 @@ from bridgeway.credentials.service.wallet import (
 
 __all__ = [
     "achievement_from_catalog",
+    "award_stacks",
     "change_status",
     "check_achievement",
     "create_batch",

@@ -17,7 +17,7 @@ from bridgeway.accounts.domain import Principal
 from bridgeway.catalog import service as catalog_service
 from bridgeway.catalog.domain import FORMAL_KINDS, OpportunityKind
 from bridgeway.config import Settings
-from bridgeway.credentials.models import IssuedCredential
+from bridgeway.credentials.models import IssuedCredential, StackAward
 from bridgeway.credentials.schemas import (
     AchievementDefinition,
     Alignment,
@@ -27,7 +27,7 @@ from bridgeway.credentials.schemas import (
     Recipient,
     StackRule,
 )
-from bridgeway.credentials.service import issuance
+from bridgeway.credentials.service import issuance, stacking
 
 ACHIEVEMENT_TYPES = {
     "micro_credential": "MicroCredential",
@@ -121,6 +121,8 @@ def issue_for_completion(
     """Issue the credential of a completed (or, with plar=True, recognised) catalogue micro-credential.
 
     Idempotent per learner and opportunity (and source, when given): calling it again returns the same credential.
+    Then the institution's stacking rules are evaluated, so a parent the learner now earns is awarded (or queued
+    for approval).
     """
     definition = achievement_from_catalog(session, settings=settings, opportunity_id=opportunity_id)
     if plar and definition.assessment is not None:
@@ -132,4 +134,18 @@ def issue_for_completion(
         kind="plar" if plar else "micro_credential", result=result, evidence=evidence or [],
         source_type=source_type, source_id=source_id,
     )
-    return issuance.issue(session, settings=settings, institution_id=data.institution_id, request=request, actor=actor)
+    credential = issuance.issue(session, settings=settings, institution_id=data.institution_id, request=request,
+                                actor=actor)
+    award_stacks(session, settings=settings, institution_id=data.institution_id, learner_user_id=learner_user_id,
+                 actor=actor)
+    return credential
+
+
+def award_stacks(
+    session: Session, *, settings: Settings, institution_id: str, learner_user_id: str, actor: Principal | None
+) -> list[StackAward]:
+    """Evaluate the institution's catalogue stacking rules for one learner (awarding or queueing parents)."""
+    rules = stack_rules_from_catalog(session, settings=settings, institution_id=institution_id)
+    if not rules:
+        return []
+    return stacking.evaluate(session, settings=settings, learner_user_id=learner_user_id, rules=rules, actor=actor)
