@@ -27,6 +27,7 @@ WELD = ESCO + "skill/aaaaaaaa-0000-4000-8000-000000000001"
 SAFETY = ESCO + "skill/aaaaaaaa-0000-4000-8000-000000000002"
 METAL_GROUP = ESCO + "skill/S6.2.1"
 WELDER = ESCO + "occupation/bbbbbbbb-0000-4000-8000-000000000001"
+PIPE_WELDER = ESCO + "occupation/bbbbbbbb-0000-4000-8000-000000000002"
 
 
 @dataclass
@@ -98,7 +99,17 @@ def add_sample_taxonomy(session: Session) -> Sample:
         isco_group="7212",
         extra={},
     )
-    session.add_all([weld, safety, group, welder_esco])
+    pipe_welder = Occupation(
+        release_id=esco.id,
+        source="esco",
+        code=PIPE_WELDER,
+        uri=PIPE_WELDER,
+        level="occupation",
+        label="pipe welder",
+        isco_group="7212",
+        extra={},
+    )
+    session.add_all([weld, safety, group, welder_esco, pipe_welder])
     session.flush()
     session.add_all(
         [
@@ -250,6 +261,26 @@ def add_sample_taxonomy(session: Session) -> Sample:
     crosswalks = _release(session, "crosswalks")
     session.add_all(
         [
+            CodeLink(  # Nesta names a detailed O*NET code that O*NET 29.2 folds into 51-4121.00
+                release_id=crosswalks.id,
+                dataset="nesta_esco_onet",
+                from_source="esco",
+                from_code=PIPE_WELDER,
+                to_source="onet",
+                to_code="51-4121.06",
+                weight=1.0,
+                provenance=[{"dataset": "nesta_esco_onet", "weight": 1.0}],
+            ),
+            CodeLink(
+                release_id=crosswalks.id,
+                dataset="bcgov_onet_noc2021",
+                from_source="onet",
+                from_code="51-4121.00",
+                to_source="noc",
+                to_code="72106",
+                weight=0.87,
+                provenance=[{"dataset": "bcgov_onet_noc2021", "weight": 0.87}],
+            ),
             CodeLink(
                 release_id=crosswalks.id,
                 dataset="statcan_noc2016_noc2021",
@@ -479,7 +510,7 @@ def test_releases_are_listed_with_their_counts(
     body = client.get("/api/v1/taxonomy/releases", params={"source": "esco"}, headers=reader).json()
     mine = next(r for r in body if r["version"] == "sample-esco")
     assert mine["headline"]["skills"] == 2
-    assert mine["headline"]["occupations"] == 1
+    assert mine["headline"]["occupations"] == 2
 
 
 def test_the_sources_licences_and_attribution_are_public(client: TestClient, sample: Sample) -> None:
@@ -513,3 +544,17 @@ def test_a_noc_unit_group_lists_older_codes_without_looking_them_up_and_reaches_
     assert related[("oasis", "72106.00")]["href"] == "/api/v1/taxonomy/occupations/oasis/72106.00"
     assert {g["source"] for g in body["requirements"]} == {"oasis", "onet", "esco"}
     assert body["outlook"]["noc_code"] == "72106"
+
+
+def test_an_older_detailed_onet_code_is_answered_by_its_occupation_and_leads_on_to_noc_and_oasis(
+    client: TestClient, sample: Sample, reader: dict[str, str]
+) -> None:
+    body = client.get(
+        "/api/v1/taxonomy/occupations/esco/occupation/bbbbbbbb-0000-4000-8000-000000000002", headers=reader
+    ).json()
+    groups = {g["source"]: g["via_codes"] for g in body["requirements"]}
+    assert groups == {"onet": ["51-4121.00"], "oasis": ["72106.00"]}  # ESCO → O*NET → NOC 72106 → OaSIS
+    assert body["outlook"]["noc_code"] == "72106"
+    onet = next(r for r in body["related"] if r["source"] == "onet")
+    assert (onet["code"], onet["label"]) == ("51-4121.06", "Welders, Cutters, Solderers, and Brazers")
+    assert onet["href"] == "/api/v1/taxonomy/occupations/onet/51-4121.00"

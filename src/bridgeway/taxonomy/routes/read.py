@@ -254,28 +254,59 @@ def _best(related: list[taxonomy_service.RelatedCode], source: str) -> taxonomy_
 
 
 def _linked(session: Session, source: str, code: str) -> Occupation | None:
-    try:
-        return taxonomy_service.get_occupation(session, source=source, code=code)
-    except (errors.UnknownOccupation, errors.UnknownRelease):
-        return None
+    """Return the occupation a crosswalk names, if imported.
+
+    Crosswalks built on older O*NET releases name detailed codes (51-4121.06) that O*NET 29.2 folds into their
+    ``.00`` occupation; those are answered by the ``.00`` occupation.
+    """
+    for candidate in (code, code[:-2] + "00") if source == "onet" and not code.endswith(".00") else (code,):
+        try:
+            return taxonomy_service.get_occupation(session, source=source, code=candidate)
+        except (errors.UnknownOccupation, errors.UnknownRelease):
+            continue
+    return None
+
+
+def _best_linked(
+    session: Session, links: list[taxonomy_service.RelatedCode], source: str
+) -> Occupation | None:
+    link = _best(links, source)
+    return _linked(session, source, link.code) if link is not None else None
+
+
+def _counterparts(
+    session: Session, occupation: Occupation, related: list[taxonomy_service.RelatedCode]
+) -> tuple[dict[str, Occupation], str | None]:
+    """Return the best-linked occupation in each other taxonomy, and the NOC unit group of the occupation.
+
+    Direct crosswalk rows first; then through the NOC unit group (OaSIS → NOC → O*NET, ESCO → NOC → OaSIS);
+    an ESCO occupation whose chained row is missing reaches NOC through its O*NET occupation.
+    """
+    found: dict[str, Occupation] = {}
+    for other in ("noc", "onet", "esco", "oasis"):
+        if other != occupation.source and (linked := _best_linked(session, related, other)) is not None:
+            found[other] = linked
+    noc = occupation.code if occupation.source == "noc" else occupation.noc_code
+    noc = noc or (found["noc"].code if "noc" in found else None)
+    if noc is None and "onet" in found:
+        link = _best(taxonomy_service.related_codes(session, source="onet", code=found["onet"].code), "noc")
+        noc = link.code if link is not None else None
+    if noc is not None:
+        through = taxonomy_service.related_codes(session, source="noc", code=noc)
+        for other in ("onet", "esco", "oasis"):
+            if other != occupation.source and other not in found:
+                if (linked := _best_linked(session, through, other)) is not None:
+                    found[other] = linked
+    return found, noc
 
 
 def _crosswalked_requirements(
-    session: Session, occupation: Occupation, related: list[taxonomy_service.RelatedCode]
+    session: Session, counterparts: dict[str, Occupation]
 ) -> list[RequirementGroup]:
-    """Requirements other taxonomies state for the best-linked occupation of each (through the crosswalks)."""
+    """Requirements other taxonomies state for the occupation's counterparts (through the crosswalks)."""
     groups: list[RequirementGroup] = []
-    best_noc = _best(related, "noc")
-    through_noc: list[taxonomy_service.RelatedCode] | None = None
     for other in ("esco", "oasis", "onet"):
-        if other == occupation.source:
-            continue
-        link = _best(related, other)
-        if link is None and best_noc is not None:  # e.g. OaSIS → NOC → O*NET, ESCO → NOC → OaSIS
-            if through_noc is None:
-                through_noc = taxonomy_service.related_codes(session, source="noc", code=best_noc.code)
-            link = _best(through_noc, other)
-        linked = _linked(session, other, link.code) if link is not None else None
+        linked = counterparts.get(other)
         if linked is not None:
             grouped = taxonomy_service.occupation_requirements(session, occupation_id=linked.id)
             groups += _requirement_groups(grouped, via=linked.code)
@@ -295,7 +326,7 @@ def _related_reads(session: Session, related: list[taxonomy_service.RelatedCode]
                 source=link.source,
                 code=link.code,
                 label=linked.label if linked else None,
-                href=_api("occupation", link.source, link.code) if linked else None,
+                href=_api("occupation", link.source, linked.code) if linked else None,
                 dataset=link.dataset,
                 direction="forward" if link.direction == "forward" else "reverse",
                 weight=link.weight,
@@ -311,9 +342,7 @@ def occupation_detail(session: Session, *, source: str, ref: str) -> OccupationR
     release = taxonomy_service.get_release(session, source=source)
     related = taxonomy_service.related_codes(session, source=source, code=occupation.code)
     grouped = taxonomy_service.occupation_requirements(session, occupation_id=occupation.id)
-    noc = occupation.noc_code or (occupation.code if source == "noc" else None)
-    if noc is None and (best_noc := _best(related, "noc")) is not None:
-        noc = best_noc.code
+    counterparts, noc = _counterparts(session, occupation, related)
     outlook = taxonomy_service.outlook_for_noc(session, code=noc) if noc else None
     return OccupationRead(
         source=occupation.source,
@@ -342,7 +371,7 @@ def occupation_detail(session: Session, *, source: str, ref: str) -> OccupationR
             for d in taxonomy_service.occupation_duties(session, occupation_id=occupation.id)
         ],
         requirements=_requirement_groups(grouped, via=None)
-        + _crosswalked_requirements(session, occupation, related),
+        + _crosswalked_requirements(session, counterparts),
         outlook=OutlookRead.model_validate(outlook) if outlook is not None else None,
         related=_related_reads(session, related),
     )
