@@ -112,3 +112,53 @@ def test_an_approver_who_authored_the_draft_sees_the_refusal_on_the_approval_scr
     refused = client.post(f"/catalog/versions/{version.id}/approve")
     assert refused.status_code == 403
     assert "may not approve" in refused.text
+
+
+def test_a_designer_edits_a_draft_through_the_form_keeping_rubric_and_competency(
+    client: TestClient, session: Session
+) -> None:
+    staff = create_staff(session, passwords=True)
+    version = create_draft(session, staff)
+    sign_in(client, session, staff.designer_user)
+    form_page = client.get(f"/catalog/versions/{version.id}/edit")
+    assert form_page.status_code == 200
+    assert "Sets up the work safely: Checks tooling and guards." in form_page.text
+    fields = {
+        "title_en": "CNC programming, revised", "title_fr": version.title_fr, "description_en": version.description_en,
+        "description_fr": version.description_fr, "delivery_mode": "online", "language": "en",
+        "schedules": ["self_paced"], "hours": "30", "weeks": "5", "cost": "895.00",
+        "competency_id": version.alignment.competency_id,  # type: ignore[union-attr]
+        "assessment_method": "portfolio", "rubric_criteria": "Program structure: safe start-up\nPart quality",
+        "rubric_levels": "Beginning\nProficient\nMastery", "mastery_level": "Proficient",
+        "statements": "Precision Parts Ltd.: We cannot hire enough CNC programmers.",
+    }
+    saved = client.post(f"/catalog/versions/{version.id}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:500]
+    session.refresh(version)
+    assert version.title_en == "CNC programming, revised"
+    assert version.rubric is not None
+    assert version.rubric["mastery_level"] == "proficient"
+    assert version.alignment is not None
+
+
+def test_the_search_page_filters_by_an_occupation_typed_by_name(client: TestClient, session: Session) -> None:
+    from bridgeway.taxonomy.models import Occupation, OccupationRequirement
+
+    staff = create_staff(session)
+    skill = create_esco_skill(session, "apply arc welding techniques")
+    create_published(session, staff, code="ARC-1", title_en="Arc welding", competency_id=skill.id)
+    create_published(session, staff, code="NOT-ARC", title_en="Something else")
+    occupation = Occupation(release_id=skill.release_id, source="esco", code="urn:welder", level="occupation",
+                            label="structural welder")
+    session.add(occupation)
+    session.flush()
+    session.add(OccupationRequirement(release_id=skill.release_id, occupation_id=occupation.id,
+                                      competency_id=skill.id, relation="essential"))
+    session.flush()
+    page = client.get("/catalog", params={"occupation": "structural weld"})
+    assert "structural welder" in page.text
+    assert "Arc welding" in page.text
+    assert "Something else" not in page.text
+    by_competency = client.get("/catalog", params={"competency_id": skill.id})
+    assert "Arc welding" in by_competency.text
+    assert "Something else" not in by_competency.text

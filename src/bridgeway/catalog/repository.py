@@ -20,7 +20,7 @@ from bridgeway.catalog.models import (
     StackingComponent,
 )
 from bridgeway.catalog.schemas import SearchParams
-from bridgeway.taxonomy.models import Competency, OccupationRequirement, TaxonomyRelease
+from bridgeway.taxonomy.models import Competency, Occupation, OccupationRequirement, TaxonomyRelease
 
 PUBLISHED = "published"
 
@@ -324,3 +324,28 @@ def competency_by_label(session: Session, label: str, source: str = "esco") -> C
         .order_by(TaxonomyRelease.imported_at.desc())
         .limit(1)
     ).first()
+
+
+def aligned_competencies(session: Session) -> list[tuple[str, str, str]]:
+    """Return (competency id, label, French label) of the taxonomy competencies published versions certify."""
+    rows = session.execute(
+        select(CompetencyAlignment.competency_id, CompetencyAlignment.target_name, CompetencyAlignment.target_name_fr)
+        .join(OpportunityVersion, OpportunityVersion.id == CompetencyAlignment.version_id)
+        .where(OpportunityVersion.state == PUBLISHED, CompetencyAlignment.competency_id.is_not(None))
+        .distinct()
+        .order_by(CompetencyAlignment.target_name)
+    )
+    return [(str(r[0]), r[1], r[2]) for r in rows]
+
+
+def occupations_matching(session: Session, query: str, *, limit: int = 10) -> list[Occupation]:
+    """Return occupations (any source) whose label contains the text, shortest labels first."""
+    needle = f"%{query.strip().lower()}%"
+    return list(
+        session.scalars(
+            select(Occupation)
+            .where(func.lower(Occupation.label).like(needle))
+            .order_by(func.length(Occupation.label), Occupation.label)
+            .limit(limit)
+        )
+    )

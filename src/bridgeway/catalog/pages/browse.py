@@ -14,13 +14,14 @@ from bridgeway.catalog.schemas import SearchParams
 from bridgeway.kit.http import DbSession, is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-FILTERS = ("q", "kind", "delivery_mode", "schedule", "credit", "cost_max", "competency_id", "occupation_id")
+FILTERS = ("q", "kind", "delivery_mode", "schedule", "credit", "cost_max", "competency_id", "occupation_id",
+           "occupation")
 
 
 def _params(request: Request) -> tuple[SearchParams, dict[str, str], str | None]:
     raw = {k: request.query_params.get(k, "").strip() for k in FILTERS}
     page = request.query_params.get("page", "1")
-    values: dict[str, object] = {k: v for k, v in raw.items() if v and k not in ("credit", "cost_max")}
+    values: dict[str, object] = {k: v for k, v in raw.items() if v and k not in ("credit", "cost_max", "occupation")}
     if raw["credit"] in ("credit", "non_credit"):
         values["credit"] = raw["credit"] == "credit"
     if raw["cost_max"]:
@@ -37,13 +38,19 @@ def _params(request: Request) -> tuple[SearchParams, dict[str, str], str | None]
 def search_page(request: Request, session: DbSession, principal: OptionalPrincipal) -> HTMLResponse:
     """Search the published catalogue; HTMX requests get only the results."""
     params, raw, error = _params(request)
+    matches = []
+    if raw["occupation"] and not raw["occupation_id"]:
+        matches = catalog_service.occupation_options(session, query=raw["occupation"])
+        if matches:
+            params = params.model_copy(update={"occupation_id": matches[0].id})
     if params.cost_max_cents is not None:
         params = params.model_copy(update={"cost_max_cents": params.cost_max_cents * 100})
     results = catalog_service.search(session, params=params)
     pages = max(1, -(-results.total // params.limit))
     context = {"results": results, "filters": raw, "error": error, "page": params.offset // params.limit + 1,
                "pages": pages, "kinds": list(domain.OpportunityKind), "modes": list(domain.DeliveryMode),
-               "schedules": list(domain.SchedulePattern)}
+               "schedules": list(domain.SchedulePattern), "occupation_matches": matches,
+               "competencies": catalog_service.aligned_competencies(session)}
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
         return render(request, "catalog/_results.html", context)
     return render(request, "catalog/search.html", context)

@@ -27,9 +27,11 @@ from bridgeway.catalog.service.employers import (
 from bridgeway.catalog.service.importing import import_opportunities, read_rows
 from bridgeway.catalog.service.reads import (
     achievement_data,
+    aligned_competencies,
     can_see_drafts,
     competency_by_label,
     competency_options,
+    occupation_options,
     opportunities,
     planning_catalogue,
     published_achievement_data,
@@ -56,6 +58,7 @@ from bridgeway.catalog.service.workflow import (
 __all__ = [
     "achievement_data",
     "align",
+    "aligned_competencies",
     "approve",
     "can_see_drafts",
     "competency_by_label",
@@ -70,6 +73,7 @@ __all__ = [
     "import_opportunities",
     "institution_competencies",
     "new_version",
+    "occupation_options",
     "opportunities",
     "planning_catalogue",
     "proposals_for",

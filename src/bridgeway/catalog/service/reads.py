@@ -26,7 +26,7 @@ from bridgeway.catalog.schemas import (
 from bridgeway.catalog.service.authoring import get_opportunity, get_version
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.pagination import Page
-from bridgeway.taxonomy.models import Competency
+from bridgeway.taxonomy.models import Competency, Occupation
 
 TARGET_TYPES = {"esco": "ext:ESCOSkill", "oasis": "ext:OaSISDescriptor", "institution": "ext:InstitutionCompetency"}
 
@@ -253,3 +253,13 @@ def competency_options(session: Session, *, query: str, limit: int = 20) -> list
 def competency_by_label(session: Session, *, label: str, source: str = "esco") -> Competency | None:
     """Return the taxonomy competency with exactly that label, if it was imported."""
     return repository.competency_by_label(session, label, source)
+
+
+def aligned_competencies(session: Session) -> list[tuple[str, str, str]]:
+    """Return the taxonomy competencies that published versions certify (id, label, French label)."""
+    return repository.aligned_competencies(session)
+
+
+def occupation_options(session: Session, *, query: str, limit: int = 10) -> list[Occupation]:
+    """Return occupations whose label matches, for the catalogue's occupation filter."""
+    return repository.occupations_matching(session, query, limit=limit) if len(query.strip()) >= 3 else []
