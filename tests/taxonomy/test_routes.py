@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import pytest
@@ -9,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from bridgeway.accounts.domain import Role, Scope
+from bridgeway.taxonomy import service as taxonomy_service
 from bridgeway.taxonomy.models import (
     CodeLink,
     Competency,
@@ -20,6 +22,7 @@ from bridgeway.taxonomy.models import (
     Outlook,
     TaxonomyRelease,
 )
+from bridgeway.taxonomy.routes import read
 from tests.factories.accounts import bearer, create_user
 
 ESCO = "http://data.europa.eu/esco/"
@@ -558,3 +561,13 @@ def test_an_older_detailed_onet_code_is_answered_by_its_occupation_and_leads_on_
     onet = next(r for r in body["related"] if r["source"] == "onet")
     assert (onet["code"], onet["label"]) == ("51-4121.06", "Welders, Cutters, Solderers, and Brazers")
     assert onet["href"] == "/api/v1/taxonomy/occupations/onet/51-4121.00"
+
+
+def test_the_search_index_can_be_built_in_the_background_before_the_first_search(
+    session: Session, sample: Sample
+) -> None:
+    read.warm_search_index(lambda: nullcontext(session)).join(timeout=60)
+    key = taxonomy_service.release_ids(session)
+    built = read.search_index(session)
+    assert read._INDEX.get(key, lambda: pytest.fail("the index was built a second time")) is built
+    assert built.search("weldng", kinds=["competency"]).hits[0].document.code == WELD

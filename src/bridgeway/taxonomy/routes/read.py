@@ -6,8 +6,10 @@ releases changes (keyed by their ids).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -123,6 +125,22 @@ def _search_documents(session: Session) -> Iterator[Document]:
 def search_index(session: Session) -> SearchIndex:
     """Return the search index over the latest releases: built once per process, rebuilt after an import."""
     return _INDEX.get(taxonomy_service.release_ids(session), lambda: SearchIndex(_search_documents(session)))
+
+
+def warm_search_index(open_session: Callable[[], AbstractContextManager[Session]]) -> threading.Thread:
+    """Build the search index in a background thread, so that no request waits for it (call at start-up).
+
+    ``open_session`` is e.g. the application's session factory. A search arriving during the build waits for
+    it rather than starting a second one.
+    """
+
+    def build() -> None:
+        with open_session() as session:
+            search_index(session)
+
+    thread = threading.Thread(target=build, name="taxonomy-search-index", daemon=True)
+    thread.start()
+    return thread
 
 
 def _hit_read(hit: Hit) -> SearchHitRead:
