@@ -50,7 +50,16 @@ def schedule(
     items: list[PlannedItem] = []
     overloaded = False
     gaps = p.gaps
-    for i in sorted(chosen, key=lambda j: (j, p.earliest[j])):
+    # Wraparound supports (language, bridging) and what they need go first; candidates are topologically ordered,
+    # so sorting by (group, index) keeps every prerequisite ahead of its dependant.
+    first = {int(i) for i in np.flatnonzero(p.forced)}
+    stack = list(first)
+    while stack:
+        for q in prereqs.get(stack.pop(), []):
+            if q not in first:
+                first.add(q)
+                stack.append(q)
+    for i in sorted(chosen, key=lambda j: (j not in first, j)):
         o = p.opportunities[i]
         ready = max([0, *(finish[q] for q in prereqs.get(i, []) if q in finish)])
         per_week = o.hours / o.weeks
