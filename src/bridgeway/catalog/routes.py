@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from bridgeway.accounts.deps import CurrentPrincipal, OptionalPrincipal, require
+from bridgeway.accounts.deps import OptionalPrincipal, require
 from bridgeway.accounts.domain import Principal, Role, Scope
 from bridgeway.accounts.policy import RoutePolicy, allow, public
-from bridgeway.catalog import domain, errors
+from bridgeway.catalog import domain
 from bridgeway.catalog import service as catalog_service
+from bridgeway.catalog.deps import STAFF, OpportunityTenant, ProposalTenant, VersionTenant
 from bridgeway.catalog.schemas import (
     AchievementData,
     AlignmentIn,
@@ -40,31 +41,7 @@ from bridgeway.kit.pagination import Page
 router = APIRouter(prefix="/catalog", tags=["catalogue"])
 
 
-def _version_tenant(session: DbSession, principal: CurrentPrincipal, version_id: str) -> None:
-    """Refuse staff of another institution before the body is even read (403 rather than 422)."""
-    version = catalog_service.get_version(session, version_id)
-    if not principal.is_staff_of(version.opportunity.institution_id):
-        raise errors.OtherInstitution("staff act only within their own institution")
-
-
-def _opportunity_tenant(session: DbSession, principal: CurrentPrincipal, opportunity_id: str) -> None:
-    """Refuse staff of another institution before the body is read."""
-    if not principal.is_staff_of(catalog_service.get_opportunity(session, opportunity_id).institution_id):
-        raise errors.OtherInstitution("staff act only within their own institution")
-
-
-def _proposal_tenant(session: DbSession, principal: CurrentPrincipal, proposal_id: str) -> None:
-    """Hide proposals addressed to another institution."""
-    catalog_service.get_proposal(session, actor=principal, proposal_id=proposal_id)
-
-
-# Declared after the role-checked principal, so the role is checked first and the tenant before the body.
-VersionTenant = Annotated[None, Depends(_version_tenant)]
-OpportunityTenant = Annotated[None, Depends(_opportunity_tenant)]
-ProposalTenant = Annotated[None, Depends(_proposal_tenant)]
-
 R, W = Scope.CATALOG_READ, Scope.CATALOG_WRITE
-STAFF = (Role.PROGRAM_DESIGNER, Role.QA_REVIEWER, Role.INSTITUTION_APPROVER)
 Designer = Annotated[Principal, Depends(require(Role.PROGRAM_DESIGNER, scope=W))]
 Reviewer = Annotated[Principal, Depends(require(Role.QA_REVIEWER, scope=W))]
 Approver = Annotated[Principal, Depends(require(Role.INSTITUTION_APPROVER, scope=W))]

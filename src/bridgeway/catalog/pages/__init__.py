@@ -6,8 +6,8 @@ from fastapi import APIRouter
 
 from bridgeway.accounts.domain import Role
 from bridgeway.accounts.policy import RoutePolicy, allow, public
+from bridgeway.catalog.deps import STAFF
 from bridgeway.catalog.pages import authoring, browse, employers, workflow
-from bridgeway.catalog.pages.common import STAFF
 
 router = APIRouter(include_in_schema=False)
 for _module in (browse, authoring, workflow, employers):

@@ -11,11 +11,10 @@ from pydantic import ValidationError
 
 from bridgeway.catalog import domain
 from bridgeway.catalog import service as catalog_service
+from bridgeway.catalog.deps import OpportunityTenant, VersionTenant
 from bridgeway.catalog.pages.common import (
     Designer,
     FormData,
-    OpportunityTenant,
-    VersionTenant,
     cents,
     codes,
     lines,

@@ -7,13 +7,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from bridgeway.accounts.deps import CurrentPrincipal, require
+from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role
-from bridgeway.catalog import errors
-from bridgeway.catalog import service as catalog_service
-from bridgeway.kit.http import DbSession
+from bridgeway.catalog.deps import STAFF
 
-STAFF = (Role.PROGRAM_DESIGNER, Role.QA_REVIEWER, Role.INSTITUTION_APPROVER)
 Designer = Annotated[Principal, Depends(require(Role.PROGRAM_DESIGNER))]
 Reviewer = Annotated[Principal, Depends(require(Role.QA_REVIEWER))]
 Approver = Annotated[Principal, Depends(require(Role.INSTITUTION_APPROVER))]
@@ -21,27 +18,6 @@ Returner = Annotated[Principal, Depends(require(Role.QA_REVIEWER, Role.INSTITUTI
 Staff = Annotated[Principal, Depends(require(*STAFF))]
 Employer = Annotated[Principal, Depends(require(Role.EMPLOYER))]
 ProposalReader = Annotated[Principal, Depends(require(Role.EMPLOYER, *STAFF))]
-
-
-def _version_tenant(session: DbSession, principal: CurrentPrincipal, version_id: str) -> None:
-    version = catalog_service.get_version(session, version_id)
-    if not principal.is_staff_of(version.opportunity.institution_id):
-        raise errors.OtherInstitution("staff act only within their own institution")
-
-
-def _opportunity_tenant(session: DbSession, principal: CurrentPrincipal, opportunity_id: str) -> None:
-    if not principal.is_staff_of(catalog_service.get_opportunity(session, opportunity_id).institution_id):
-        raise errors.OtherInstitution("staff act only within their own institution")
-
-
-def _proposal_tenant(session: DbSession, principal: CurrentPrincipal, proposal_id: str) -> None:
-    catalog_service.get_proposal(session, actor=principal, proposal_id=proposal_id)
-
-
-# Declared after the role-checked principal: role first, then tenant, then the form body.
-VersionTenant = Annotated[None, Depends(_version_tenant)]
-OpportunityTenant = Annotated[None, Depends(_opportunity_tenant)]
-ProposalTenant = Annotated[None, Depends(_proposal_tenant)]
 
 
 async def _form(request: Request) -> dict[str, Any]:

@@ -9,12 +9,12 @@ from pydantic import ValidationError
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Role
 from bridgeway.catalog import service as catalog_service
+from bridgeway.catalog.deps import ProposalTenant
 from bridgeway.catalog.pages.common import (
     Designer,
     Employer,
     FormData,
     ProposalReader,
-    ProposalTenant,
     rollback,
 )
 from bridgeway.catalog.schemas import EndorsementIn, ProposalIn, ProposalResponseIn

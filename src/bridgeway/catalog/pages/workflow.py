@@ -7,13 +7,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bridgeway.catalog import domain
 from bridgeway.catalog import service as catalog_service
+from bridgeway.catalog.deps import VersionTenant
 from bridgeway.catalog.pages.common import (
     Approver,
     FormData,
     Returner,
     Reviewer,
     Staff,
-    VersionTenant,
     rollback,
 )
 from bridgeway.catalog.schemas import QaReviewIn
