@@ -9,12 +9,10 @@ from bridgeway.credentials.domain.identity import (
     institution_slug_from_did,
 )
 from bridgeway.credentials.domain.keys import (
-    KeyPair,
     decrypt_private_key,
     encrypt_private_key,
     generate_key_pair,
-    public_key_multibase,
-    public_key_of,
+    raw_private_key,
 )
 from bridgeway.credentials.domain.status import (
     STATUS_LIST_SIZE,
@@ -30,7 +28,6 @@ from bridgeway.credentials.domain.status import (
 __all__ = [
     "STATUS_LIST_SIZE",
     "CredentialStatus",
-    "KeyPair",
     "StatusAction",
     "allocate_indices",
     "decrypt_private_key",
@@ -42,7 +39,6 @@ __all__ = [
     "institution_did",
     "institution_slug_from_did",
     "next_status",
-    "public_key_multibase",
-    "public_key_of",
+    "raw_private_key",
     "set_bit",
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -16,38 +15,15 @@ from bridgeway import vc
 _KEK_INFO = b"bridgeway/issuer-key/v1"
 
 
-def public_key_multibase(public_key: bytes) -> str:
-    """Encode a raw Ed25519 public key as Multikey publicKeyMultibase (z6Mk...)."""
-    return vc.encode_multikey(Ed25519PublicKey.from_public_bytes(public_key))
-
-
-@dataclass(frozen=True)
-class KeyPair:
-    """A freshly generated Ed25519 key pair (raw 32-byte halves)."""
-
-    private_key: bytes
-    public_key: bytes
-
-    @property
-    def public_multibase(self) -> str:
-        """The public key as Multikey publicKeyMultibase."""
-        return public_key_multibase(self.public_key)
-
-
-def generate_key_pair() -> KeyPair:
+def generate_key_pair() -> vc.Ed25519KeyPair:
     """Generate an Ed25519 key pair from the operating system's random source."""
-    private = Ed25519PrivateKey.generate()
-    raw_private = private.private_bytes(
+    return vc.generate_ed25519_keypair()
+
+
+def raw_private_key(private_key: Ed25519PrivateKey) -> bytes:
+    """Return the 32 raw bytes of a private key (what is sealed at rest)."""
+    return private_key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return KeyPair(private_key=raw_private, public_key=raw_public)
-
-
-def public_key_of(private_key: bytes) -> bytes:
-    """Return the raw public key of a raw Ed25519 private key."""
-    return Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
 
 

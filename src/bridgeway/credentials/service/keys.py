@@ -38,9 +38,9 @@ def _new_key(session: Session, *, institution_id: str, kek: str, sequence: int) 
         id=row_id,
         institution_id=institution_id,
         sequence=sequence,
-        public_key_multibase=pair.public_multibase,
+        public_key_multibase=pair.public_key_multibase,
         private_key_ciphertext=domain.encrypt_private_key(
-            kek, institution_id=institution_id, key_row_id=row_id, private_key=pair.private_key
+            kek, institution_id=institution_id, key_row_id=row_id, private_key=domain.raw_private_key(pair.private_key)
         ),
     )
     session.add(key)
