@@ -42,7 +42,8 @@ from bridgeway.vc._errors import (
     UnresolvableDid,
     VcError,
 )
-from bridgeway.vc._jsonld import parse_json, reference_quads, to_quads
+from bridgeway.vc._json import parse_json
+from bridgeway.vc._jsonld import to_quads
 from bridgeway.vc._keys import (
     Ed25519KeyPair,
     decode_multikey,
@@ -56,6 +57,7 @@ from bridgeway.vc._keys import (
 )
 from bridgeway.vc._proofs import canonical_document, sign_credential, sign_presentation
 from bridgeway.vc._rdfc import canonicalize
+from bridgeway.vc._reference import reference_quads
 from bridgeway.vc._status import StatusList, allocate_index, build_status_list_credential, status_entry
 from bridgeway.vc._verify import (
     Check,

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bridgeway.vc._errors import InvalidKey, UnresolvableDid, VcError
-from bridgeway.vc._jsonld import parse_json
+from bridgeway.vc._json import parse_json
 from bridgeway.vc._keys import decode_multikey, encode_multikey
 
 DID_V1 = "https://www.w3.org/ns/did/v1"

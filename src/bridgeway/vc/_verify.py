@@ -17,7 +17,8 @@ from typing import Any
 from bridgeway.vc._contexts import VC_V2
 from bridgeway.vc._did import DidResolver, Fetcher, fetch
 from bridgeway.vc._errors import MalformedDocument, StatusListError, UnknownContext, UnresolvableDid, VcError
-from bridgeway.vc._jsonld import check_limits, parse_json, to_quads
+from bridgeway.vc._json import check_limits, parse_json
+from bridgeway.vc._jsonld import to_quads
 from bridgeway.vc._proofs import JCS, check_proof_shape, split_proof, verify_proof
 from bridgeway.vc._status import StatusList
 
