@@ -42,25 +42,25 @@ def _refuse_constant(name: str) -> Any:
 
 def check_limits(value: Any, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES) -> None:
     """Refuse documents nested deeper than max_depth or holding more than max_values JSON values."""
-    if _count(value, max_depth) > max_values:
+    if isinstance(value, _CONTAINERS) and _count(value, max_depth) > max_values:
         raise MalformedDocument(f"the document holds more than {max_values} JSON values")
 
 
+_CONTAINERS = (dict, list)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _count(value: Any, depth: int) -> int:
+    if depth <= 0:
+        raise MalformedDocument(f"the document is nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, dict):
-        if depth <= 0:
-            raise MalformedDocument(f"the document is nested deeper than {MAX_DEPTH} levels")
-        total = 1
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise MalformedDocument("JSON object keys must be strings")
-            total += _count(item, depth - 1) if isinstance(item, dict | list) else 1
-        return total
-    if isinstance(value, list):
-        if depth <= 0:
-            raise MalformedDocument(f"the document is nested deeper than {MAX_DEPTH} levels")
-        total = 1
-        for item in value:
-            total += _count(item, depth - 1) if isinstance(item, dict | list) else 1
-        return total
-    return 1
+        if not all(type(key) is str for key in value):
+            raise MalformedDocument("JSON object keys must be strings")
+        items = value.values()
+    else:
+        items = value
+    total = 1 + len(items)
+    for item in items:
+        if type(item) in _CONTAINERS or (type(item) not in _SCALARS and isinstance(item, _CONTAINERS)):
+            total += _count(item, depth - 1) - 1
+    return total
