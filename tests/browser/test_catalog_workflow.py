@@ -31,14 +31,18 @@ def test_authoring_review_approval_and_publication_in_the_browser(
     page.get_by_label("Title (English)", exact=True).fill("Welding inspection in the browser")
     page.get_by_label("Title (French)", exact=True).fill("Inspection de soudures dans le navigateur")
     page.get_by_label("Description (English)", exact=True).fill("Inspect welds against acceptance criteria.")
-    page.get_by_label("Description (French)", exact=True).fill("Inspecter des soudures selon les critères d'acceptation.")
+    page.get_by_label("Description (French)", exact=True).fill(
+        "Inspecter des soudures selon les critères d'acceptation."
+    )
     page.get_by_label("Find a competency by label", exact=True).fill("welding inspection (browser")
     page.get_by_test_id("competency-option").first.check()
-    page.get_by_label("Employers or industry bodies who identified it, one per line: Organisation: statement").fill(
-        "Boreal Fabrication: we need inspectors")
+    page.get_by_label(
+        "Employers or industry bodies who identified it, one per line: Organisation: statement"
+    ).fill("Boreal Fabrication: we need inspectors")
     page.locator("#assessment_method").select_option("workplace_observation")
     page.get_by_label("Rubric criteria, one per line: Criterion: what is looked for").fill(
-        "Finds discontinuities\nApplies acceptance criteria")
+        "Finds discontinuities\nApplies acceptance criteria"
+    )
     page.get_by_test_id("save").click()
     page.wait_for_url("**/catalog/opportunities/**")
     assert page.get_by_test_id("competency").inner_text().startswith("perform welding inspection (browser)")

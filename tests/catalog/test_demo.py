@@ -15,8 +15,10 @@ from tests.factories.catalog import create_esco_skill, create_user_without_passw
 def _world(session: Session) -> dict[str, object]:
     institution = create_institution(session)
     employer = create_employer(session)
-    users = {role.value: create_user_without_password(session, role, institution=institution, employer=employer)
-             for role in (Role.PROGRAM_DESIGNER, Role.QA_REVIEWER, Role.INSTITUTION_APPROVER, Role.EMPLOYER)}
+    users = {
+        role.value: create_user_without_password(session, role, institution=institution, employer=employer)
+        for role in (Role.PROGRAM_DESIGNER, Role.QA_REVIEWER, Role.INSTITUTION_APPROVER, Role.EMPLOYER)
+    }
     return {"institution": institution, "employer": employer, "users": users}
 
 
@@ -39,7 +41,9 @@ def test_the_demo_catalogue_is_published_and_stacks_into_a_certificate(session: 
     assert again["endorsements"] == 0
 
 
-def test_without_the_taxonomy_the_demo_falls_back_to_institution_competencies_and_says_so(session: Session) -> None:
+def test_without_the_taxonomy_the_demo_falls_back_to_institution_competencies_and_says_so(
+    session: Session,
+) -> None:
     result = demo.seed(session, **_world(session))  # type: ignore[arg-type]
     assert len(result["fallbacks"]) == len(demo.MICRO_CREDENTIALS)
     assert "not imported" in result["competencies"]

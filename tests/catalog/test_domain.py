@@ -15,8 +15,13 @@ INSTITUTION = "inst-1"
 
 
 def person(user_id: str, *roles: Role, institution_id: str = INSTITUTION) -> Principal:
-    return Principal(user_id=user_id, email=f"{user_id}@example.org", display_name=user_id, roles=frozenset(roles),
-                     institution_id=institution_id)
+    return Principal(
+        user_id=user_id,
+        email=f"{user_id}@example.org",
+        display_name=user_id,
+        roles=frozenset(roles),
+        institution_id=institution_id,
+    )
 
 
 AUTHOR = person("author", Role.PROGRAM_DESIGNER)
@@ -108,8 +113,11 @@ def test_mastery_is_the_completion_rule() -> None:
 
 RUBRIC = {
     "criteria": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
-    "levels": [{"key": "low", "label": "Low", "rank": 1}, {"key": "mid", "label": "Mid", "rank": 2},
-               {"key": "high", "label": "High", "rank": 3}],
+    "levels": [
+        {"key": "low", "label": "Low", "rank": 1},
+        {"key": "mid", "label": "Mid", "rank": 2},
+        {"key": "high", "label": "High", "rank": 3},
+    ],
     "mastery_level": "mid",
 }
 
@@ -128,17 +136,27 @@ def test_a_rubric_is_mastered_only_when_every_criterion_reaches_the_threshold() 
         ({"levels": [{"key": "x", "label": "X", "rank": 1}]}, "two performance levels"),
         ({"mastery_level": "expert"}, "not one of the levels"),
         ({"mastery_level": "low"}, "lowest level"),
-        ({"levels": [{"key": "x", "label": "X", "rank": 1}, {"key": "x", "label": "Y", "rank": 2}]}, "unique"),
+        (
+            {"levels": [{"key": "x", "label": "X", "rank": 1}, {"key": "x", "label": "Y", "rank": 2}]},
+            "unique",
+        ),
     ],
 )
-def test_a_rubric_without_criteria_levels_or_a_real_threshold_is_refused(change: dict[str, object], message: str) -> None:
+def test_a_rubric_without_criteria_levels_or_a_real_threshold_is_refused(
+    change: dict[str, object], message: str
+) -> None:
     with pytest.raises(errors.InvalidRubric, match=message):
         domain.Rubric.from_dict({**RUBRIC, **change})
 
 
 def test_a_micro_credential_draft_lists_what_review_needs() -> None:
-    facts = domain.DraftFacts(kind=domain.OpportunityKind.MICRO_CREDENTIAL, title_en="T", title_fr="",
-                              description_en="D", description_fr="D")
+    facts = domain.DraftFacts(
+        kind=domain.OpportunityKind.MICRO_CREDENTIAL,
+        title_en="T",
+        title_fr="",
+        description_en="D",
+        description_fr="D",
+    )
     problems = " | ".join(domain.review_problems(facts))
     assert "title_fr" in problems
     assert "principle 4" in problems
@@ -156,8 +174,12 @@ def test_every_checklist_item_must_be_answered() -> None:
 
 
 def test_a_certificate_is_earned_by_its_required_components_and_any_n_electives() -> None:
-    rule = domain.StackingRule(parent="cert", required=frozenset({"a", "b"}), electives=frozenset({"x", "y", "z"}),
-                               electives_required=2)
+    rule = domain.StackingRule(
+        parent="cert",
+        required=frozenset({"a", "b"}),
+        electives=frozenset({"x", "y", "z"}),
+        electives_required=2,
+    )
     rule.validate()
     assert not rule.is_satisfied({"a", "b", "x"})
     assert rule.is_satisfied({"a", "b", "x", "z"})
@@ -174,9 +196,12 @@ def test_a_certificate_is_earned_by_its_required_components_and_any_n_electives(
         ({"a"}, {"x"}, 0, "none is required"),
     ],
 )
-def test_impossible_stacking_rules_are_refused(required: set[str], electives: set[str], n: int, message: str) -> None:
-    rule = domain.StackingRule(parent="cert", required=frozenset(required), electives=frozenset(electives),
-                               electives_required=n)
+def test_impossible_stacking_rules_are_refused(
+    required: set[str], electives: set[str], n: int, message: str
+) -> None:
+    rule = domain.StackingRule(
+        parent="cert", required=frozenset(required), electives=frozenset(electives), electives_required=n
+    )
     with pytest.raises(errors.InvalidStackingRule, match=message):
         rule.validate()
 

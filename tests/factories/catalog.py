@@ -47,7 +47,9 @@ class Staff:
         return principal_of(self.approver_user)
 
 
-def create_staff(session: Session, *, institution: Institution | None = None, passwords: bool = False) -> Staff:
+def create_staff(
+    session: Session, *, institution: Institution | None = None, passwords: bool = False
+) -> Staff:
     """Create an institution (unless given) with a designer, a QA reviewer and an approver.
 
     Without `passwords` the users cannot sign in through the form (API tokens still work); hashing a password
@@ -72,8 +74,12 @@ def create_user_without_password(
     if Role.EMPLOYER in roles and employer is None:
         employer = create_employer(session)
     return accounts_service.create_user(
-        session, email=f"catalog{n}-{new_id()[:8]}@example.org", display_name=f"Catalogue user {n}", roles=roles,
-        institution_id=institution.id if institution else None, employer_id=employer.id if employer else None,
+        session,
+        email=f"catalog{n}-{new_id()[:8]}@example.org",
+        display_name=f"Catalogue user {n}",
+        roles=roles,
+        institution_id=institution.id if institution else None,
+        employer_id=employer.id if employer else None,
     )
 
 
@@ -86,9 +92,15 @@ def create_esco_skill(session: Session, label: str = "program a CNC controller")
         session.flush()
     uid = new_id()
     competency = Competency(
-        release_id=release.id, source="esco", code=f"http://data.europa.eu/esco/skill/{uid}",
-        uri=f"http://data.europa.eu/esco/skill/{uid}", kind="skill", preferred_label=label,
-        preferred_label_fr=None, description=f"The ability to {label}.", skill_type="skill/competence",
+        release_id=release.id,
+        source="esco",
+        code=f"http://data.europa.eu/esco/skill/{uid}",
+        uri=f"http://data.europa.eu/esco/skill/{uid}",
+        kind="skill",
+        preferred_label=label,
+        preferred_label_fr=None,
+        description=f"The ability to {label}.",
+        skill_type="skill/competence",
     )
     session.add(competency)
     session.flush()
@@ -109,7 +121,9 @@ RUBRIC: dict[str, Any] = {
 }
 
 
-def micro_credential_data(*, code: str | None = None, competency_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+def micro_credential_data(
+    *, code: str | None = None, competency_id: str | None = None, **overrides: Any
+) -> dict[str, Any]:
     """Return a complete micro-credential payload (as the API takes it)."""
     n = next(_counter)
     data: dict[str, Any] = {
@@ -128,10 +142,18 @@ def micro_credential_data(*, code: str | None = None, competency_id: str | None 
         "language": "en",
         "mastery_criteria_en": "Produces a part to drawing tolerance from a program the learner wrote.",
         "mastery_criteria_fr": "Produit une pièce conforme au dessin avec un programme écrit par l'apprenant.",
-        "assessment": {"method": "practical_demonstration", "description": "A timed shop task.", "rubric": RUBRIC},
-        "statements": [{"organisation": "Precision Parts Ltd.", "statement": "We cannot hire enough CNC programmers."}],
+        "assessment": {
+            "method": "practical_demonstration",
+            "description": "A timed shop task.",
+            "rubric": RUBRIC,
+        },
+        "statements": [
+            {"organisation": "Precision Parts Ltd.", "statement": "We cannot hire enough CNC programmers."}
+        ],
         "intakes": [{"starts_on": "2027-01-11", "seats": 16}],
-        "instructors": [{"name": "Dana Roy", "industry_background": "15 years as a CNC lead hand in aerospace"}],
+        "instructors": [
+            {"name": "Dana Roy", "industry_background": "15 years as a CNC lead hand in aerospace"}
+        ],
     }
     if competency_id is not None:
         data["alignment"] = {"competency_id": competency_id}

@@ -23,13 +23,27 @@ def list_opportunities(
 ) -> None:
     """List every learning opportunity with its latest version and state."""
     with session_scope() as session:
-        institution_id = accounts_service.get_institution_by_slug(session, institution).id if institution else None
+        institution_id = (
+            accounts_service.get_institution_by_slug(session, institution).id if institution else None
+        )
         rows = catalog_service.opportunities(session, institution_id=institution_id)
         items = [
-            {"id": o.id, "institution_id": o.institution_id, "code": o.code, "kind": o.kind, "version": v.number,
-             "state": v.state, "title_en": v.title_en, "title_fr": v.title_fr, "hours": v.hours, "weeks": v.weeks,
-             "cost_cents": v.cost_cents, "is_credit": v.is_credit, "credit_value": v.credit_value,
-             "competency": v.alignment.target_name if v.alignment else None}
+            {
+                "id": o.id,
+                "institution_id": o.institution_id,
+                "code": o.code,
+                "kind": o.kind,
+                "version": v.number,
+                "state": v.state,
+                "title_en": v.title_en,
+                "title_fr": v.title_fr,
+                "hours": v.hours,
+                "weeks": v.weeks,
+                "cost_cents": v.cost_cents,
+                "is_credit": v.is_credit,
+                "credit_value": v.credit_value,
+                "competency": v.alignment.target_name if v.alignment else None,
+            }
             for o, v in rows
         ]
     if as_json:
@@ -37,7 +51,9 @@ def list_opportunities(
         return
     table = Table("code", "kind", "v", "state", "title", "competency", title=f"{len(items)} opportunities")
     for item in items:
-        table.add_row(*(str(item[k] or "") for k in ("code", "kind", "version", "state", "title_en", "competency")))
+        table.add_row(
+            *(str(item[k] or "") for k in ("code", "kind", "version", "state", "title_en", "competency"))
+        )
     console.print(table)
 
 
@@ -45,7 +61,9 @@ def list_opportunities(
 @handles_errors
 def import_file(
     file: Path = typer.Argument(..., help="A .json list of opportunities or a .csv with a header row"),
-    as_user: str = typer.Option(..., "--as", help="E-mail of the program designer the drafts are authored by"),
+    as_user: str = typer.Option(
+        ..., "--as", help="E-mail of the program designer the drafts are authored by"
+    ),
 ) -> None:
     """Import opportunities as drafts of the designer's institution: every row or none."""
     if not file.is_file():

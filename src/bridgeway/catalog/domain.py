@@ -33,7 +33,12 @@ class OpportunityKind(StrEnum):
 
 
 FORMAL_KINDS: frozenset[OpportunityKind] = frozenset(
-    {OpportunityKind.CERTIFICATE, OpportunityKind.DIPLOMA, OpportunityKind.DEGREE, OpportunityKind.APPRENTICESHIP}
+    {
+        OpportunityKind.CERTIFICATE,
+        OpportunityKind.DIPLOMA,
+        OpportunityKind.DEGREE,
+        OpportunityKind.APPRENTICESHIP,
+    }
 )
 # Kinds that may be earned through a stacking rule: formal credentials and larger micro-credentials.
 STACKABLE_PARENT_KINDS: frozenset[OpportunityKind] = FORMAL_KINDS | {
@@ -141,17 +146,25 @@ ACTION_ROLES: Mapping[Action, frozenset[Role]] = {
 }
 # Steps the author of a version may never take on it: independent review and approval.
 NOT_BY_AUTHOR: frozenset[Action] = frozenset({Action.PASS_QA, Action.APPROVE})
-OPEN_STATES: frozenset[VersionState] = frozenset({VersionState.DRAFT, VersionState.IN_REVIEW, VersionState.APPROVED})
+OPEN_STATES: frozenset[VersionState] = frozenset(
+    {VersionState.DRAFT, VersionState.IN_REVIEW, VersionState.APPROVED}
+)
 
 # The QA checklist, answered item by item by a QA reviewer; each key must be answered "yes" to pass.
 QA_CHECKLIST: tuple[tuple[str, str], ...] = (
     ("single_competency", "The micro-credential certifies exactly one workplace competency."),
-    ("employer_identified", "Employers or industry identified the competency, and their statement is on file."),
+    (
+        "employer_identified",
+        "Employers or industry identified the competency, and their statement is on file.",
+    ),
     ("assessment_documented", "The assessment method and rubric are documented and fit the competency."),
     ("mastery_based", "Completion depends on demonstrated mastery, never on time spent."),
     ("criteria_clear", "The mastery criteria are clear to learners, assessors and employers."),
     ("stacking_pathway", "Its place in pathways (components, stacking, credit) is stated correctly."),
-    ("bilingual_accessible", "Title and description are available in English and French and in plain language."),
+    (
+        "bilingual_accessible",
+        "Title and description are available in English and French and in plain language.",
+    ),
     ("logistics_complete", "Delivery, schedule, hours, cost and language are stated."),
 )
 QA_CHECKLIST_KEYS: frozenset[str] = frozenset(key for key, _ in QA_CHECKLIST)
@@ -179,7 +192,11 @@ def decide(facts: VersionFacts, action: Action, actor: Principal) -> VersionFact
     if after is None:
         raise errors.IllegalTransition(
             f"a version in state '{facts.state.value}' cannot take the action '{action.value}'",
-            detail={"state": facts.state.value, "action": action.value, "allowed": allowed_actions(facts.state)},
+            detail={
+                "state": facts.state.value,
+                "action": action.value,
+                "allowed": allowed_actions(facts.state),
+            },
         )
     if action in NOT_BY_AUTHOR and actor.user_id == facts.author_id:
         what = "approve" if action is Action.APPROVE else "pass the QA review of"
@@ -260,10 +277,14 @@ class Rubric:
         """Build a rubric from its stored JSON form and validate it."""
         try:
             rubric = cls(
-                criteria=tuple(RubricCriterion(str(c["key"]), str(c["label"]), str(c.get("description", "")))
-                               for c in data.get("criteria", [])),
-                levels=tuple(RubricLevel(str(lv["key"]), str(lv["label"]), int(lv["rank"]))
-                             for lv in data.get("levels", [])),
+                criteria=tuple(
+                    RubricCriterion(str(c["key"]), str(c["label"]), str(c.get("description", "")))
+                    for c in data.get("criteria", [])
+                ),
+                levels=tuple(
+                    RubricLevel(str(lv["key"]), str(lv["label"]), int(lv["rank"]))
+                    for lv in data.get("levels", [])
+                ),
                 mastery_level=str(data.get("mastery_level", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -274,7 +295,9 @@ class Rubric:
     def to_dict(self) -> dict[str, Any]:
         """Return the stored JSON form."""
         return {
-            "criteria": [{"key": c.key, "label": c.label, "description": c.description} for c in self.criteria],
+            "criteria": [
+                {"key": c.key, "label": c.label, "description": c.description} for c in self.criteria
+            ],
             "levels": [{"key": lv.key, "label": lv.label, "rank": lv.rank} for lv in self.levels],
             "mastery_level": self.mastery_level,
         }
@@ -300,14 +323,16 @@ def validate_rubric(rubric: Rubric) -> None:
         raise errors.InvalidRubric("a rubric needs at least two performance levels")
     if len({c.key for c in rubric.criteria}) != len(rubric.criteria):
         raise errors.InvalidRubric("rubric criteria keys must be unique")
-    if len({lv.key for lv in rubric.levels}) != len(rubric.levels) or len({lv.rank for lv in rubric.levels}) != len(
-        rubric.levels
-    ):
+    if len({lv.key for lv in rubric.levels}) != len(rubric.levels) or len(
+        {lv.rank for lv in rubric.levels}
+    ) != len(rubric.levels):
         raise errors.InvalidRubric("performance level keys and ranks must be unique")
     if rubric.mastery_level not in {lv.key for lv in rubric.levels}:
         raise errors.InvalidRubric(f"the mastery threshold '{rubric.mastery_level}' is not one of the levels")
     if rubric.mastery_level == min(rubric.levels, key=lambda lv: lv.rank).key:
-        raise errors.InvalidRubric("the mastery threshold cannot be the lowest level: mastery must be demonstrated")
+        raise errors.InvalidRubric(
+            "the mastery threshold cannot be the lowest level: mastery must be demonstrated"
+        )
 
 
 @dataclass(frozen=True)
@@ -348,7 +373,9 @@ def check_checklist(answers: Mapping[str, bool]) -> list[str]:
         raise errors.InvalidInput(f"unknown checklist items: {', '.join(sorted(unknown))}")
     missing = QA_CHECKLIST_KEYS - set(answers)
     if missing:
-        raise errors.InvalidInput(f"every checklist item must be answered; missing: {', '.join(sorted(missing))}")
+        raise errors.InvalidInput(
+            f"every checklist item must be answered; missing: {', '.join(sorted(missing))}"
+        )
     return [key for key, _ in QA_CHECKLIST if not answers[key]]
 
 
@@ -408,7 +435,7 @@ def find_cycle(edges: Mapping[str, Iterable[str]]) -> list[str] | None:
                 nxt = targets[index]
                 state = colour.get(nxt, WHITE)
                 if state == GREY:
-                    return [*path[path.index(nxt):], nxt]
+                    return [*path[path.index(nxt) :], nxt]
                 if state == WHITE:
                     stack.append((nxt, 0))
             else:

@@ -62,7 +62,9 @@ class LearningOpportunity(Base):
     versions: Mapped[list[OpportunityVersion]] = relationship(
         back_populates="opportunity", lazy="raise", order_by="OpportunityVersion.number"
     )
-    intakes: Mapped[list[Intake]] = relationship(lazy="selectin", order_by="Intake.starts_on", cascade="all, delete-orphan")
+    intakes: Mapped[list[Intake]] = relationship(
+        lazy="selectin", order_by="Intake.starts_on", cascade="all, delete-orphan"
+    )
     instructors: Mapped[list[Instructor]] = relationship(
         lazy="selectin", order_by="Instructor.name", cascade="all, delete-orphan"
     )
@@ -89,7 +91,9 @@ class OpportunityVersion(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    opportunity_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), index=True, default="draft")
     title_en: Mapped[str] = mapped_column(String(300))
@@ -158,7 +162,9 @@ class CompetencyAlignment(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     version_id: Mapped[str] = mapped_column(ForeignKey("opportunity_version.id", ondelete="CASCADE"))
     framework: Mapped[str] = mapped_column(String(16))  # esco | oasis | institution
-    competency_id: Mapped[str | None] = mapped_column(ForeignKey("competency.id", ondelete="RESTRICT"), index=True)
+    competency_id: Mapped[str | None] = mapped_column(
+        ForeignKey("competency.id", ondelete="RESTRICT"), index=True
+    )
     institution_competency_id: Mapped[str | None] = mapped_column(
         ForeignKey("institution_competency.id", ondelete="RESTRICT"), index=True
     )
@@ -177,7 +183,9 @@ class EmployerStatement(Base):
     __tablename__ = "employer_statement"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    version_id: Mapped[str] = mapped_column(ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True
+    )
     employer_id: Mapped[str | None] = mapped_column(ForeignKey("employer.id"))
     organisation: Mapped[str] = mapped_column(String(255))
     statement: Mapped[str] = mapped_column(Text)
@@ -192,7 +200,9 @@ class Prerequisite(Base):
     version_id: Mapped[str] = mapped_column(
         ForeignKey("opportunity_version.id", ondelete="CASCADE"), primary_key=True
     )
-    prerequisite_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id"), primary_key=True, index=True)
+    prerequisite_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id"), primary_key=True, index=True
+    )
 
 
 class StackingComponent(Base):
@@ -203,7 +213,9 @@ class StackingComponent(Base):
     parent_version_id: Mapped[str] = mapped_column(
         ForeignKey("opportunity_version.id", ondelete="CASCADE"), primary_key=True
     )
-    component_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id"), primary_key=True, index=True)
+    component_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id"), primary_key=True, index=True
+    )
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -214,7 +226,9 @@ class Intake(Base):
     __tablename__ = "intake"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    opportunity_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True
+    )
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     seats: Mapped[int] = mapped_column(Integer)
@@ -227,7 +241,9 @@ class Instructor(Base):
     __tablename__ = "instructor"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    opportunity_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(255))
     industry_background: Mapped[str] = mapped_column(Text, default="")
 
@@ -238,7 +254,9 @@ class QaReview(Base):
     __tablename__ = "qa_review"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    version_id: Mapped[str] = mapped_column(ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True
+    )
     reviewer_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"))
     answers: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
     item_comments: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
@@ -254,8 +272,12 @@ class Endorsement(Base):
     __table_args__ = (UniqueConstraint("version_id", "employer_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    version_id: Mapped[str] = mapped_column(ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True)
-    opportunity_id: Mapped[str] = mapped_column(ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunity_version.id", ondelete="CASCADE"), index=True
+    )
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("learning_opportunity.id", ondelete="CASCADE"), index=True
+    )
     employer_id: Mapped[str] = mapped_column(ForeignKey("employer.id"), index=True)
     endorsed_by_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
     statement: Mapped[str] = mapped_column(Text, default="")
@@ -278,6 +300,8 @@ class CompetencyProposal(Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | accepted | declined
     response: Mapped[str] = mapped_column(Text, default="")
     responded_by_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"))
-    opportunity_id: Mapped[str | None] = mapped_column(ForeignKey("learning_opportunity.id", ondelete="SET NULL"))
+    opportunity_id: Mapped[str | None] = mapped_column(
+        ForeignKey("learning_opportunity.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(TZDateTime)

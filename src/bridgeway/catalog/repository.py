@@ -34,7 +34,9 @@ def opportunity_by_code(session: Session, institution_id: str, code: str) -> Lea
     )
 
 
-def opportunities_by_codes(session: Session, institution_id: str, codes: Iterable[str]) -> dict[str, LearningOpportunity]:
+def opportunities_by_codes(
+    session: Session, institution_id: str, codes: Iterable[str]
+) -> dict[str, LearningOpportunity]:
     """Return the institution's opportunities with those codes, keyed by code."""
     wanted = list(set(codes))
     if not wanted:
@@ -52,7 +54,10 @@ def opportunities_by_ids(session: Session, ids: Iterable[str]) -> dict[str, Lear
     wanted = list(set(ids))
     if not wanted:
         return {}
-    return {o.id: o for o in session.scalars(select(LearningOpportunity).where(LearningOpportunity.id.in_(wanted)))}
+    return {
+        o.id: o
+        for o in session.scalars(select(LearningOpportunity).where(LearningOpportunity.id.in_(wanted)))
+    }
 
 
 def versions_of(session: Session, opportunity_id: str) -> list[OpportunityVersion]:
@@ -91,8 +96,12 @@ def published_versions_of(session: Session, opportunity_ids: Iterable[str]) -> d
 def count_alignments(session: Session, version_id: str) -> int:
     """Return how many competency alignments a version has (0 or 1)."""
     return int(
-        session.scalar(select(func.count()).select_from(CompetencyAlignment).where(
-            CompetencyAlignment.version_id == version_id)) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(CompetencyAlignment)
+            .where(CompetencyAlignment.version_id == version_id)
+        )
+        or 0
     )
 
 
@@ -138,14 +147,20 @@ def versions_in_states(
 
 def qa_reviews_of(session: Session, version_id: str) -> list[QaReview]:
     """Return a version's QA reviews, oldest first."""
-    return list(session.scalars(select(QaReview).where(QaReview.version_id == version_id).order_by(QaReview.created_at)))
+    return list(
+        session.scalars(
+            select(QaReview).where(QaReview.version_id == version_id).order_by(QaReview.created_at)
+        )
+    )
 
 
 def endorsements_of(session: Session, opportunity_id: str) -> list[Endorsement]:
     """Return the endorsements of an opportunity's versions, newest first."""
     return list(
         session.scalars(
-            select(Endorsement).where(Endorsement.opportunity_id == opportunity_id).order_by(Endorsement.created_at.desc())
+            select(Endorsement)
+            .where(Endorsement.opportunity_id == opportunity_id)
+            .order_by(Endorsement.created_at.desc())
         )
     )
 
@@ -153,11 +168,15 @@ def endorsements_of(session: Session, opportunity_id: str) -> list[Endorsement]:
 def endorsement_of(session: Session, version_id: str, employer_id: str) -> Endorsement | None:
     """Return that employer's endorsement of that version, if any."""
     return session.scalar(
-        select(Endorsement).where(Endorsement.version_id == version_id, Endorsement.employer_id == employer_id)
+        select(Endorsement).where(
+            Endorsement.version_id == version_id, Endorsement.employer_id == employer_id
+        )
     )
 
 
-def institution_competency_by_code(session: Session, institution_id: str, code: str) -> InstitutionCompetency | None:
+def institution_competency_by_code(
+    session: Session, institution_id: str, code: str
+) -> InstitutionCompetency | None:
     """Return the institution-defined competency with that code, if any."""
     return session.scalar(
         select(InstitutionCompetency).where(
@@ -178,13 +197,20 @@ def institution_competencies(session: Session, institution_id: str) -> list[Inst
 
 
 def proposals(
-    session: Session, *, institution_id: str | None = None, employer_id: str | None = None, status: str | None = None
+    session: Session,
+    *,
+    institution_id: str | None = None,
+    employer_id: str | None = None,
+    status: str | None = None,
 ) -> list[CompetencyProposal]:
     """Return proposals addressed to an institution (or to every institution), or made by an employer."""
     stmt = select(CompetencyProposal).order_by(CompetencyProposal.created_at.desc())
     if institution_id is not None:
         stmt = stmt.where(
-            or_(CompetencyProposal.institution_id == institution_id, CompetencyProposal.institution_id.is_(None))
+            or_(
+                CompetencyProposal.institution_id == institution_id,
+                CompetencyProposal.institution_id.is_(None),
+            )
         )
     if employer_id is not None:
         stmt = stmt.where(CompetencyProposal.employer_id == employer_id)
@@ -240,7 +266,8 @@ def _search_filters(stmt: Any, params: SearchParams) -> Any:
                 func.lower(v.description_en).like(needle),
                 func.lower(LearningOpportunity.code).like(needle),
                 exists().where(
-                    CompetencyAlignment.version_id == v.id, func.lower(CompetencyAlignment.target_name).like(needle)
+                    CompetencyAlignment.version_id == v.id,
+                    func.lower(CompetencyAlignment.target_name).like(needle),
                 ),
             )
         )
@@ -256,8 +283,13 @@ def _certifies(condition: Callable[[Any], Any]) -> Any:
     direct = exists(select(own.id).where(own.version_id == v.id, condition(own)))
     via_component = exists(
         select(StackingComponent.component_id)
-        .join(component_version, and_(component_version.opportunity_id == StackingComponent.component_id,
-                                      component_version.state == PUBLISHED))
+        .join(
+            component_version,
+            and_(
+                component_version.opportunity_id == StackingComponent.component_id,
+                component_version.state == PUBLISHED,
+            ),
+        )
         .join(component_alignment, component_alignment.version_id == component_version.id)
         .where(StackingComponent.parent_version_id == v.id, condition(component_alignment))
     )
@@ -276,7 +308,9 @@ def search_published(
     stmt = _search_filters(base, params)
     total = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
     rows = session.execute(
-        stmt.order_by(OpportunityVersion.title_en, LearningOpportunity.code).limit(params.limit).offset(params.offset)
+        stmt.order_by(OpportunityVersion.title_en, LearningOpportunity.code)
+        .limit(params.limit)
+        .offset(params.offset)
     )
     return [(o, v) for o, v in rows], total
 
@@ -308,7 +342,9 @@ def competencies_matching(session: Session, query: str, *, limit: int = 20) -> l
     return list(
         session.scalars(
             select(Competency)
-            .where(Competency.source.in_(("esco", "oasis")), func.lower(Competency.preferred_label).like(needle))
+            .where(
+                Competency.source.in_(("esco", "oasis")), func.lower(Competency.preferred_label).like(needle)
+            )
             .order_by(func.length(Competency.preferred_label), Competency.preferred_label)
             .limit(limit)
         )
@@ -329,7 +365,11 @@ def competency_by_label(session: Session, label: str, source: str = "esco") -> C
 def aligned_competencies(session: Session) -> list[tuple[str, str, str]]:
     """Return (competency id, label, French label) of the taxonomy competencies published versions certify."""
     rows = session.execute(
-        select(CompetencyAlignment.competency_id, CompetencyAlignment.target_name, CompetencyAlignment.target_name_fr)
+        select(
+            CompetencyAlignment.competency_id,
+            CompetencyAlignment.target_name,
+            CompetencyAlignment.target_name_fr,
+        )
         .join(OpportunityVersion, OpportunityVersion.id == CompetencyAlignment.version_id)
         .where(OpportunityVersion.state == PUBLISHED, CompetencyAlignment.competency_id.is_not(None))
         .distinct()

@@ -78,12 +78,16 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "POST /api/v1/catalog/competencies": allow(Role.PROGRAM_DESIGNER, scope=W),
     "GET /api/v1/catalog/proposals": allow(Role.EMPLOYER, *STAFF, scope=R),
     "POST /api/v1/catalog/proposals": allow(Role.EMPLOYER, scope=W),
-    "POST /api/v1/catalog/proposals/{proposal_id}/response": allow(Role.PROGRAM_DESIGNER, scope=W, tenant=True),
+    "POST /api/v1/catalog/proposals/{proposal_id}/response": allow(
+        Role.PROGRAM_DESIGNER, scope=W, tenant=True
+    ),
 }
 
 
 @router.get("/opportunities", response_model=Page[OpportunitySummary])
-def search_opportunities(session: DbSession, params: Annotated[SearchParams, Query()]) -> Page[OpportunitySummary]:
+def search_opportunities(
+    session: DbSession, params: Annotated[SearchParams, Query()]
+) -> Page[OpportunitySummary]:
     """Search the published catalogue: competency, occupation, delivery, schedule, cost, credit, kind, text."""
     return catalog_service.search(session, params=params)
 
@@ -92,11 +96,15 @@ def search_opportunities(session: DbSession, params: Annotated[SearchParams, Que
 def create_opportunity(session: DbSession, principal: Designer, body: OpportunityCreate) -> OpportunityRead:
     """Create a learning opportunity and its first draft version (duplicate codes: 409)."""
     version = catalog_service.create_opportunity(session, actor=principal, data=body)
-    return catalog_service.read_opportunity(session, opportunity_id=version.opportunity_id, principal=principal)
+    return catalog_service.read_opportunity(
+        session, opportunity_id=version.opportunity_id, principal=principal
+    )
 
 
 @router.get("/opportunities/{opportunity_id}", response_model=OpportunityRead)
-def read_opportunity(session: DbSession, principal: OptionalPrincipal, opportunity_id: str) -> OpportunityRead:
+def read_opportunity(
+    session: DbSession, principal: OptionalPrincipal, opportunity_id: str
+) -> OpportunityRead:
     """Return an opportunity: its published version (staff of its institution: its latest version)."""
     return catalog_service.read_opportunity(session, opportunity_id=opportunity_id, principal=principal)
 
@@ -107,9 +115,14 @@ def list_versions(session: DbSession, principal: OptionalPrincipal, opportunity_
     return catalog_service.versions(session, opportunity_id=opportunity_id, principal=principal)
 
 
-@router.post("/opportunities/{opportunity_id}/versions", response_model=VersionRead,
-             status_code=status.HTTP_201_CREATED)
-def new_version(session: DbSession, principal: Designer, _tenant: OpportunityTenant, opportunity_id: str) -> VersionRead:
+@router.post(
+    "/opportunities/{opportunity_id}/versions",
+    response_model=VersionRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def new_version(
+    session: DbSession, principal: Designer, _tenant: OpportunityTenant, opportunity_id: str
+) -> VersionRead:
     """Start a new draft version from the latest one (published versions never change)."""
     version = catalog_service.new_version(session, actor=principal, opportunity_id=opportunity_id)
     return catalog_service.read_version(session, version)
@@ -117,7 +130,11 @@ def new_version(session: DbSession, principal: Designer, _tenant: OpportunityTen
 
 @router.put("/opportunities/{opportunity_id}/operations", response_model=OpportunityRead)
 def update_operations(
-    session: DbSession, principal: Designer, _tenant: OpportunityTenant, opportunity_id: str, body: OperationsUpdate
+    session: DbSession,
+    principal: Designer,
+    _tenant: OpportunityTenant,
+    opportunity_id: str,
+    body: OperationsUpdate,
 ) -> OpportunityRead:
     """Replace intakes and/or instructors (operational data, outside the approved definition)."""
     catalog_service.update_operations(session, actor=principal, opportunity_id=opportunity_id, data=body)
@@ -130,9 +147,14 @@ def achievement(session: DbSession, opportunity_id: str) -> AchievementData:
     return catalog_service.published_achievement_data(session, opportunity_id=opportunity_id)
 
 
-@router.post("/opportunities/{opportunity_id}/endorsements", response_model=EndorsementRead,
-             status_code=status.HTTP_201_CREATED)
-def endorse(session: DbSession, principal: Employer, opportunity_id: str, body: EndorsementIn) -> EndorsementRead:
+@router.post(
+    "/opportunities/{opportunity_id}/endorsements",
+    response_model=EndorsementRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def endorse(
+    session: DbSession, principal: Employer, opportunity_id: str, body: EndorsementIn
+) -> EndorsementRead:
     """Endorse the published version on behalf of the caller's employer."""
     endorsement = catalog_service.endorse(session, actor=principal, opportunity_id=opportunity_id, data=body)
     return EndorsementRead.model_validate(endorsement)
@@ -149,14 +171,20 @@ def read_version(session: DbSession, principal: OptionalPrincipal, version_id: s
 
 
 @router.patch("/versions/{version_id}", response_model=VersionRead)
-def update_version(session: DbSession, principal: Designer, _tenant: VersionTenant, version_id: str, body: VersionUpdate) -> VersionRead:
+def update_version(
+    session: DbSession, principal: Designer, _tenant: VersionTenant, version_id: str, body: VersionUpdate
+) -> VersionRead:
     """Change a draft (anything else: 409 version_immutable)."""
     version = catalog_service.update_draft(session, actor=principal, version_id=version_id, data=body)
     return catalog_service.read_version(session, version)
 
 
-@router.post("/versions/{version_id}/alignment", response_model=AlignmentRead, status_code=status.HTTP_201_CREATED)
-def align(session: DbSession, principal: Designer, _tenant: VersionTenant, version_id: str, body: AlignmentIn) -> AlignmentRead:
+@router.post(
+    "/versions/{version_id}/alignment", response_model=AlignmentRead, status_code=status.HTTP_201_CREATED
+)
+def align(
+    session: DbSession, principal: Designer, _tenant: VersionTenant, version_id: str, body: AlignmentIn
+) -> AlignmentRead:
     """Align a draft micro-credential to its one competency; a second one is refused (409 second_competency)."""
     alignment = catalog_service.align(session, actor=principal, version_id=version_id, data=body)
     return AlignmentRead.model_validate(alignment)
@@ -171,24 +199,36 @@ def unalign(session: DbSession, principal: Designer, _tenant: VersionTenant, ver
 @router.post("/versions/{version_id}/submit", response_model=VersionRead)
 def submit(session: DbSession, principal: Designer, _tenant: VersionTenant, version_id: str) -> VersionRead:
     """Send a complete draft to QA review (422 not_ready_for_review lists what is missing)."""
-    return catalog_service.read_version(session, catalog_service.submit(session, actor=principal, version_id=version_id))
+    return catalog_service.read_version(
+        session, catalog_service.submit(session, actor=principal, version_id=version_id)
+    )
 
 
 @router.get("/versions/{version_id}/reviews", response_model=list[QaReviewRead])
-def list_reviews(session: DbSession, principal: StaffReader, _tenant: VersionTenant, version_id: str) -> list[QaReviewRead]:
+def list_reviews(
+    session: DbSession, principal: StaffReader, _tenant: VersionTenant, version_id: str
+) -> list[QaReviewRead]:
     """Return the QA reviews of a version."""
     reviews = catalog_service.qa_reviews(session, actor=principal, version_id=version_id)
     return [QaReviewRead.model_validate(r) for r in reviews]
 
 
-@router.post("/versions/{version_id}/reviews", response_model=QaReviewRead, status_code=status.HTTP_201_CREATED)
-def review(session: DbSession, principal: Reviewer, _tenant: VersionTenant, version_id: str, body: QaReviewIn) -> QaReviewRead:
+@router.post(
+    "/versions/{version_id}/reviews", response_model=QaReviewRead, status_code=status.HTTP_201_CREATED
+)
+def review(
+    session: DbSession, principal: Reviewer, _tenant: VersionTenant, version_id: str, body: QaReviewIn
+) -> QaReviewRead:
     """Answer the QA checklist item by item: all yes passes QA, any no sends the version back."""
-    return QaReviewRead.model_validate(catalog_service.review(session, actor=principal, version_id=version_id, data=body))
+    return QaReviewRead.model_validate(
+        catalog_service.review(session, actor=principal, version_id=version_id, data=body)
+    )
 
 
 @router.post("/versions/{version_id}/send-back", response_model=VersionRead)
-def send_back(session: DbSession, principal: Returner, _tenant: VersionTenant, version_id: str, body: SendBackIn) -> VersionRead:
+def send_back(
+    session: DbSession, principal: Returner, _tenant: VersionTenant, version_id: str, body: SendBackIn
+) -> VersionRead:
     """Return a version in review or approved to its authors, with a comment."""
     version = catalog_service.send_back(session, actor=principal, version_id=version_id, comment=body.comment)
     return catalog_service.read_version(session, version)
@@ -197,19 +237,25 @@ def send_back(session: DbSession, principal: Returner, _tenant: VersionTenant, v
 @router.post("/versions/{version_id}/approve", response_model=VersionRead)
 def approve(session: DbSession, principal: Approver, _tenant: VersionTenant, version_id: str) -> VersionRead:
     """Approve a version whose QA passed (the author may not: 403 self_approval)."""
-    return catalog_service.read_version(session, catalog_service.approve(session, actor=principal, version_id=version_id))
+    return catalog_service.read_version(
+        session, catalog_service.approve(session, actor=principal, version_id=version_id)
+    )
 
 
 @router.post("/versions/{version_id}/publish", response_model=VersionRead)
 def publish(session: DbSession, principal: Approver, _tenant: VersionTenant, version_id: str) -> VersionRead:
     """Publish an approved version; the previously published one is retired."""
-    return catalog_service.read_version(session, catalog_service.publish(session, actor=principal, version_id=version_id))
+    return catalog_service.read_version(
+        session, catalog_service.publish(session, actor=principal, version_id=version_id)
+    )
 
 
 @router.post("/versions/{version_id}/retire", response_model=VersionRead)
 def retire(session: DbSession, principal: Approver, _tenant: VersionTenant, version_id: str) -> VersionRead:
     """Withdraw a published version from the catalogue."""
-    return catalog_service.read_version(session, catalog_service.retire(session, actor=principal, version_id=version_id))
+    return catalog_service.read_version(
+        session, catalog_service.retire(session, actor=principal, version_id=version_id)
+    )
 
 
 @router.get("/checklist", response_model=list[ChecklistItem])
@@ -221,8 +267,10 @@ def checklist() -> list[ChecklistItem]:
 @router.get("/queue", response_model=dict[str, list[VersionRead]])
 def queue(session: DbSession, principal: StaffReader) -> dict[str, list[VersionRead]]:
     """Return the institution's drafts and the versions awaiting QA, approval and publication."""
-    return {k: [catalog_service.read_version(session, v) for v in vs]
-            for k, vs in catalog_service.queue(session, actor=principal).items()}
+    return {
+        k: [catalog_service.read_version(session, v) for v in vs]
+        for k, vs in catalog_service.queue(session, actor=principal).items()
+    }
 
 
 @router.get("/competencies", response_model=list[InstitutionCompetencyRead])
@@ -250,11 +298,21 @@ def list_proposals(session: DbSession, principal: ProposalReader) -> list[Propos
 @router.post("/proposals", response_model=ProposalRead, status_code=status.HTTP_201_CREATED)
 def propose(session: DbSession, principal: Employer, body: ProposalIn) -> ProposalRead:
     """Propose a competency the caller's employer needs."""
-    return ProposalRead.model_validate(catalog_service.propose_competency(session, actor=principal, data=body))
+    return ProposalRead.model_validate(
+        catalog_service.propose_competency(session, actor=principal, data=body)
+    )
 
 
 @router.post("/proposals/{proposal_id}/response", response_model=ProposalRead)
-def respond(session: DbSession, principal: Designer, _tenant: ProposalTenant, proposal_id: str, body: ProposalResponseIn) -> ProposalRead:
+def respond(
+    session: DbSession,
+    principal: Designer,
+    _tenant: ProposalTenant,
+    proposal_id: str,
+    body: ProposalResponseIn,
+) -> ProposalRead:
     """Accept or decline a proposal addressed to the caller's institution."""
-    proposal = catalog_service.respond_to_proposal(session, actor=principal, proposal_id=proposal_id, data=body)
+    proposal = catalog_service.respond_to_proposal(
+        session, actor=principal, proposal_id=proposal_id, data=body
+    )
     return ProposalRead.model_validate(proposal)

@@ -14,14 +14,38 @@ for _module in (browse, authoring, workflow, employers):
     router.include_router(_module.router)
 
 NAV_ITEMS = [
-    {"label": "Catalogue", "href": "/catalog", "roles": [], "public": True, "top": True,
-     "description": "Search quality-assured micro-credentials, courses, workshops and programs."},
-    {"label": "New micro-credential", "href": "/catalog/new", "roles": [Role.PROGRAM_DESIGNER], "public": False,
-     "top": False, "description": "Author a micro-credential aligned to one workplace competency."},
-    {"label": "Review and approval", "href": "/catalog/workflow", "roles": list(STAFF), "public": False,
-     "top": False, "description": "Drafts, QA reviews, approvals and publication in your institution."},
-    {"label": "Competency proposals", "href": "/catalog/proposals", "roles": [Role.EMPLOYER, *STAFF],
-     "public": False, "top": False, "description": "Competencies employers need, and the answers they received."},
+    {
+        "label": "Catalogue",
+        "href": "/catalog",
+        "roles": [],
+        "public": True,
+        "top": True,
+        "description": "Search quality-assured micro-credentials, courses, workshops and programs.",
+    },
+    {
+        "label": "New micro-credential",
+        "href": "/catalog/new",
+        "roles": [Role.PROGRAM_DESIGNER],
+        "public": False,
+        "top": False,
+        "description": "Author a micro-credential aligned to one workplace competency.",
+    },
+    {
+        "label": "Review and approval",
+        "href": "/catalog/workflow",
+        "roles": list(STAFF),
+        "public": False,
+        "top": False,
+        "description": "Drafts, QA reviews, approvals and publication in your institution.",
+    },
+    {
+        "label": "Competency proposals",
+        "href": "/catalog/proposals",
+        "roles": [Role.EMPLOYER, *STAFF],
+        "public": False,
+        "top": False,
+        "description": "Competencies employers need, and the answers they received.",
+    },
 ]
 
 VER = "/catalog/versions/{version_id}"

@@ -24,14 +24,28 @@ from bridgeway.kit.http import DbSession, render
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, session: DbSession, principal: ProposalReader, error: BridgewayError | None = None,
-          form: dict[str, object] | None = None) -> HTMLResponse:
-    return render(request, "catalog/proposals.html", {
-        "proposals": catalog_service.proposals_for(session, actor=principal),
-        "is_employer": principal.has_role(Role.EMPLOYER), "is_designer": principal.has_role(Role.PROGRAM_DESIGNER),
-        "institutions": accounts_service.list_institutions(session) if principal.has_role(Role.EMPLOYER) else [],
-        "error": error, "form": form or {},
-    }, status_code=error.status_code if error else 200)
+def _page(
+    request: Request,
+    session: DbSession,
+    principal: ProposalReader,
+    error: BridgewayError | None = None,
+    form: dict[str, object] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "catalog/proposals.html",
+        {
+            "proposals": catalog_service.proposals_for(session, actor=principal),
+            "is_employer": principal.has_role(Role.EMPLOYER),
+            "is_designer": principal.has_role(Role.PROGRAM_DESIGNER),
+            "institutions": accounts_service.list_institutions(session)
+            if principal.has_role(Role.EMPLOYER)
+            else [],
+            "error": error,
+            "form": form or {},
+        },
+        status_code=error.status_code if error else 200,
+    )
 
 
 @router.get("/catalog/proposals", response_class=HTMLResponse)
@@ -44,11 +58,14 @@ def proposals_page(request: Request, session: DbSession, principal: ProposalRead
 def propose(request: Request, session: DbSession, principal: Employer, form: FormData) -> Response:
     """Record a proposal from the form."""
     try:
-        data = ProposalIn.model_validate({
-            "title": form.get("title", ""), "description": form.get("description", ""),
-            "institution_id": form.get("institution_id") or None,
-            "openings": form.get("openings") or None,
-        })
+        data = ProposalIn.model_validate(
+            {
+                "title": form.get("title", ""),
+                "description": form.get("description", ""),
+                "institution_id": form.get("institution_id") or None,
+                "openings": form.get("openings") or None,
+            }
+        )
         catalog_service.propose_competency(session, actor=principal, data=data)
     except ValidationError as exc:
         rollback(session)
@@ -61,12 +78,19 @@ def propose(request: Request, session: DbSession, principal: Employer, form: For
 
 
 @router.post("/catalog/proposals/{proposal_id}/respond", response_class=HTMLResponse)
-def respond(request: Request, session: DbSession, principal: Designer, _tenant: ProposalTenant, proposal_id: str,
-            form: FormData) -> Response:
+def respond(
+    request: Request,
+    session: DbSession,
+    principal: Designer,
+    _tenant: ProposalTenant,
+    proposal_id: str,
+    form: FormData,
+) -> Response:
     """Accept or decline a proposal."""
     try:
-        data = ProposalResponseIn.model_validate({"status": form.get("status", ""),
-                                                  "response": form.get("response", "")})
+        data = ProposalResponseIn.model_validate(
+            {"status": form.get("status", ""), "response": form.get("response", "")}
+        )
         catalog_service.respond_to_proposal(session, actor=principal, proposal_id=proposal_id, data=data)
     except ValidationError:
         rollback(session)
@@ -75,9 +99,14 @@ def respond(request: Request, session: DbSession, principal: Designer, _tenant: 
 
 
 @router.post("/catalog/opportunities/{opportunity_id}/endorse", response_class=HTMLResponse)
-def endorse(request: Request, session: DbSession, principal: Employer, opportunity_id: str,
-            form: FormData) -> Response:
+def endorse(
+    request: Request, session: DbSession, principal: Employer, opportunity_id: str, form: FormData
+) -> Response:
     """Endorse the published version on behalf of the employer."""
-    catalog_service.endorse(session, actor=principal, opportunity_id=opportunity_id,
-                            data=EndorsementIn(statement=str(form.get("statement", ""))[:5000]))
+    catalog_service.endorse(
+        session,
+        actor=principal,
+        opportunity_id=opportunity_id,
+        data=EndorsementIn(statement=str(form.get("statement", ""))[:5000]),
+    )
     return RedirectResponse(f"/catalog/opportunities/{opportunity_id}", status_code=303)

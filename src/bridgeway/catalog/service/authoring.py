@@ -91,9 +91,15 @@ def create_institution_competency(
     competency = InstitutionCompetency(institution_id=institution_id, **data.model_dump())
     session.add(competency)
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.competency.created",
-                                  entity_type="institution_competency", entity_id=competency.id,
-                                  institution_id=institution_id, after=data.model_dump())
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.competency.created",
+        entity_type="institution_competency",
+        entity_id=competency.id,
+        institution_id=institution_id,
+        after=data.model_dump(),
+    )
     return competency
 
 
@@ -119,10 +125,16 @@ def create_opportunity(
     try:
         session.flush()
     except IntegrityError:  # a concurrent request took the code between the check and the insert
-        raise errors.DuplicateCode(f"the institution already has an opportunity with code '{data.code}'") from None
+        raise errors.DuplicateCode(
+            f"the institution already has an opportunity with code '{data.code}'"
+        ) from None
     version = OpportunityVersion(
-        opportunity_id=opportunity.id, number=1, state=VersionState.DRAFT.value, title_en=data.title_en,
-        delivery_mode=data.delivery_mode.value, author_id=actor.user_id,
+        opportunity_id=opportunity.id,
+        number=1,
+        state=VersionState.DRAFT.value,
+        title_en=data.title_en,
+        delivery_mode=data.delivery_mode.value,
+        author_id=actor.user_id,
     )
     session.add(version)
     _apply_definition(session, version, opportunity, data)
@@ -131,13 +143,21 @@ def create_opportunity(
         _align(session, version, opportunity, data.alignment)
     session.flush()
     session.refresh(version)
-    accounts_service.record_audit(session, actor=actor, action="catalog.opportunity.created",
-                                  entity_type="opportunity_version", entity_id=version.id,
-                                  institution_id=institution_id, after={"code": data.code, **version_snapshot(version)})
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.opportunity.created",
+        entity_type="opportunity_version",
+        entity_id=version.id,
+        institution_id=institution_id,
+        after={"code": data.code, **version_snapshot(version)},
+    )
     return version
 
 
-def update_draft(session: Session, *, actor: Principal, version_id: str, data: VersionUpdate) -> OpportunityVersion:
+def update_draft(
+    session: Session, *, actor: Principal, version_id: str, data: VersionUpdate
+) -> OpportunityVersion:
     """Change a draft version; anything but a draft is refused (published versions never change)."""
     version = get_version(session, version_id)
     opportunity = version.opportunity
@@ -147,10 +167,16 @@ def update_draft(session: Session, *, actor: Principal, version_id: str, data: V
     _apply_definition(session, version, opportunity, data)
     session.flush()
     session.refresh(version)
-    accounts_service.record_audit(session, actor=actor, action="catalog.version.edited",
-                                  entity_type="opportunity_version", entity_id=version.id,
-                                  institution_id=opportunity.institution_id, before=before,
-                                  after=version_snapshot(version))
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.version.edited",
+        entity_type="opportunity_version",
+        entity_id=version.id,
+        institution_id=opportunity.institution_id,
+        before=before,
+        after=version_snapshot(version),
+    )
     return version
 
 
@@ -159,8 +185,20 @@ def _apply_definition(
 ) -> None:
     """Copy the given fields onto a draft, validating rubric, completion rule, stacking and prerequisites."""
     given = data.model_dump(exclude_unset=True)
-    simple = ("title_en", "title_fr", "description_en", "description_fr", "hours", "weeks", "cost_cents",
-              "is_credit", "credit_value", "mastery_criteria_en", "mastery_criteria_fr", "change_note")
+    simple = (
+        "title_en",
+        "title_fr",
+        "description_en",
+        "description_fr",
+        "hours",
+        "weeks",
+        "cost_cents",
+        "is_credit",
+        "credit_value",
+        "mastery_criteria_en",
+        "mastery_criteria_fr",
+        "change_note",
+    )
     for name in simple:
         if name in given and given[name] is not None:
             setattr(version, name, given[name])
@@ -186,7 +224,9 @@ def _apply_definition(
         ]
     if data.prerequisites is not None:
         found = _resolve_codes(session, opportunity, data.prerequisites, what="prerequisite")
-        version.prerequisites = [Prerequisite(prerequisite_id=found[c].id) for c in dict.fromkeys(data.prerequisites)]
+        version.prerequisites = [
+            Prerequisite(prerequisite_id=found[c].id) for c in dict.fromkeys(data.prerequisites)
+        ]
     if data.components is not None:
         if data.components and OpportunityKind(opportunity.kind) not in domain.STACKABLE_PARENT_KINDS:
             raise errors.InvalidStackingRule(
@@ -217,8 +257,11 @@ def _resolve_codes(
     session: Session, opportunity: LearningOpportunity, codes: list[str], *, what: str
 ) -> dict[str, LearningOpportunity]:
     if len(set(codes)) != len(codes):
-        raise errors.InvalidStackingRule(f"a {what} is listed twice") if what == "component" else errors.InvalidInput(
-            f"a {what} is listed twice")
+        raise (
+            errors.InvalidStackingRule(f"a {what} is listed twice")
+            if what == "component"
+            else errors.InvalidInput(f"a {what} is listed twice")
+        )
     found = repository.opportunities_by_codes(session, opportunity.institution_id, codes)
     unknown = [c for c in codes if c not in found]
     if unknown:
@@ -243,10 +286,16 @@ def align(session: Session, *, actor: Principal, version_id: str, data: Alignmen
     require_designer(actor, opportunity.institution_id)
     domain.check_editable(VersionState(version.state))
     alignment = _align(session, version, opportunity, data)
-    accounts_service.record_audit(session, actor=actor, action="catalog.version.aligned",
-                                  entity_type="opportunity_version", entity_id=version.id,
-                                  institution_id=opportunity.institution_id, before={"competency": None},
-                                  after={"competency": alignment.target_code, "framework": alignment.framework})
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.version.aligned",
+        entity_type="opportunity_version",
+        entity_id=version.id,
+        institution_id=opportunity.institution_id,
+        before={"competency": None},
+        after={"competency": alignment.target_code, "framework": alignment.framework},
+    )
     return alignment
 
 
@@ -281,16 +330,28 @@ def _alignment_for(session: Session, institution_id: str, data: AlignmentIn) -> 
         release = session.get(TaxonomyRelease, competency.release_id)
         framework = f"{TAXONOMY_FRAMEWORKS[competency.source]} {release.version if release else ''}".strip()
         return CompetencyAlignment(
-            framework=competency.source, competency_id=competency.id, target_name=competency.preferred_label,
-            target_name_fr=competency.preferred_label_fr or "", target_code=competency.code,
-            target_url=competency.uri, target_description=competency.description or "", target_framework=framework,
+            framework=competency.source,
+            competency_id=competency.id,
+            target_name=competency.preferred_label,
+            target_name_fr=competency.preferred_label_fr or "",
+            target_code=competency.code,
+            target_url=competency.uri,
+            target_description=competency.description or "",
+            target_framework=framework,
         )
     own = session.get(InstitutionCompetency, data.institution_competency_id)
     if own is None or own.institution_id != institution_id:
-        raise errors.UnknownCompetency(f"no competency of this institution with id '{data.institution_competency_id}'")
+        raise errors.UnknownCompetency(
+            f"no competency of this institution with id '{data.institution_competency_id}'"
+        )
     return CompetencyAlignment(
-        framework="institution", institution_competency_id=own.id, target_name=own.label_en,
-        target_name_fr=own.label_fr, target_code=own.code, target_url=None, target_description=own.description_en,
+        framework="institution",
+        institution_competency_id=own.id,
+        target_name=own.label_en,
+        target_name_fr=own.label_fr,
+        target_code=own.code,
+        target_url=None,
+        target_description=own.description_en,
         target_framework="institution",
     )
 
@@ -305,10 +366,16 @@ def unalign(session: Session, *, actor: Principal, version_id: str) -> None:
     before = {"competency": version.alignment.target_code}
     version.alignment = None
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.version.unaligned",
-                                  entity_type="opportunity_version", entity_id=version.id,
-                                  institution_id=version.opportunity.institution_id, before=before,
-                                  after={"competency": None})
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.version.unaligned",
+        entity_type="opportunity_version",
+        entity_id=version.id,
+        institution_id=version.opportunity.institution_id,
+        before=before,
+        after={"competency": None},
+    )
 
 
 def new_version(session: Session, *, actor: Principal, opportunity_id: str) -> OpportunityVersion:
@@ -324,32 +391,72 @@ def new_version(session: Session, *, actor: Principal, opportunity_id: str) -> O
         )
     source = versions[-1]
     copy = OpportunityVersion(
-        opportunity_id=opportunity.id, number=source.number + 1, state=VersionState.DRAFT.value,
-        author_id=actor.user_id, change_note="",
+        opportunity_id=opportunity.id,
+        number=source.number + 1,
+        state=VersionState.DRAFT.value,
+        author_id=actor.user_id,
+        change_note="",
         **{name: getattr(source, name) for name in _COPIED},
     )
-    copy.statements = [EmployerStatement(organisation=s.organisation, statement=s.statement, employer_id=s.employer_id)
-                       for s in source.statements]
+    copy.statements = [
+        EmployerStatement(organisation=s.organisation, statement=s.statement, employer_id=s.employer_id)
+        for s in source.statements
+    ]
     copy.prerequisites = [Prerequisite(prerequisite_id=p.prerequisite_id) for p in source.prerequisites]
-    copy.components = [StackingComponent(component_id=c.component_id, required=c.required, position=c.position)
-                       for c in source.components]
+    copy.components = [
+        StackingComponent(component_id=c.component_id, required=c.required, position=c.position)
+        for c in source.components
+    ]
     if source.alignment is not None:
         a = source.alignment
         copy.alignment = CompetencyAlignment(**{name: getattr(a, name) for name in _ALIGNMENT_COPIED})
     session.add(copy)
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.version.created",
-                                  entity_type="opportunity_version", entity_id=copy.id,
-                                  institution_id=opportunity.institution_id,
-                                  before={"from_version": source.number}, after=version_snapshot(copy))
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.version.created",
+        entity_type="opportunity_version",
+        entity_id=copy.id,
+        institution_id=opportunity.institution_id,
+        before={"from_version": source.number},
+        after=version_snapshot(copy),
+    )
     return copy
 
 
-_COPIED = ("title_en", "title_fr", "description_en", "description_fr", "delivery_mode", "schedules", "hours", "weeks",
-           "cost_cents", "is_credit", "credit_value", "language", "completion_basis", "mastery_criteria_en",
-           "mastery_criteria_fr", "assessment_method", "assessment_description", "rubric", "electives_required")
-_ALIGNMENT_COPIED = ("framework", "competency_id", "institution_competency_id", "target_name", "target_name_fr",
-                     "target_code", "target_url", "target_description", "target_framework")
+_COPIED = (
+    "title_en",
+    "title_fr",
+    "description_en",
+    "description_fr",
+    "delivery_mode",
+    "schedules",
+    "hours",
+    "weeks",
+    "cost_cents",
+    "is_credit",
+    "credit_value",
+    "language",
+    "completion_basis",
+    "mastery_criteria_en",
+    "mastery_criteria_fr",
+    "assessment_method",
+    "assessment_description",
+    "rubric",
+    "electives_required",
+)
+_ALIGNMENT_COPIED = (
+    "framework",
+    "competency_id",
+    "institution_competency_id",
+    "target_name",
+    "target_name_fr",
+    "target_code",
+    "target_url",
+    "target_description",
+    "target_framework",
+)
 
 
 def update_operations(
@@ -364,9 +471,14 @@ def update_operations(
     if data.instructors is not None:
         opportunity.instructors = [Instructor(**i.model_dump()) for i in data.instructors]
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.opportunity.operations_updated",
-                                  entity_type="learning_opportunity", entity_id=opportunity.id,
-                                  institution_id=opportunity.institution_id, before=before,
-                                  after={"intakes": len(opportunity.intakes),
-                                         "instructors": len(opportunity.instructors)})
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.opportunity.operations_updated",
+        entity_type="learning_opportunity",
+        entity_id=opportunity.id,
+        institution_id=opportunity.institution_id,
+        before=before,
+        after={"intakes": len(opportunity.intakes), "instructors": len(opportunity.instructors)},
+    )
     return opportunity

@@ -29,14 +29,24 @@ def endorse(session: Session, *, actor: Principal, opportunity_id: str, data: En
         raise errors.NotPublished("only published opportunities can be endorsed")
     if repository.endorsement_of(session, version.id, employer_id) is not None:
         raise errors.AlreadyEndorsed("your organisation already endorsed this version")
-    endorsement = Endorsement(version_id=version.id, opportunity_id=opportunity.id, employer_id=employer_id,
-                              endorsed_by_id=actor.user_id, statement=data.statement)
+    endorsement = Endorsement(
+        version_id=version.id,
+        opportunity_id=opportunity.id,
+        employer_id=employer_id,
+        endorsed_by_id=actor.user_id,
+        statement=data.statement,
+    )
     session.add(endorsement)
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.endorsement.created",
-                                  entity_type="endorsement", entity_id=endorsement.id,
-                                  institution_id=opportunity.institution_id,
-                                  after={"version_id": version.id, "employer_id": employer_id})
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.endorsement.created",
+        entity_type="endorsement",
+        entity_id=endorsement.id,
+        institution_id=opportunity.institution_id,
+        after={"version_id": version.id, "employer_id": employer_id},
+    )
     return endorsement
 
 
@@ -50,13 +60,21 @@ def propose_competency(session: Session, *, actor: Principal, data: ProposalIn) 
     proposal = CompetencyProposal(employer_id=employer_id, proposed_by_id=actor.user_id, **data.model_dump())
     session.add(proposal)
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action="catalog.proposal.created",
-                                  entity_type="competency_proposal", entity_id=proposal.id,
-                                  institution_id=data.institution_id, after=data.model_dump())
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="catalog.proposal.created",
+        entity_type="competency_proposal",
+        entity_id=proposal.id,
+        institution_id=data.institution_id,
+        after=data.model_dump(),
+    )
     return proposal
 
 
-def proposals_for(session: Session, *, actor: Principal, status: str | None = None) -> list[CompetencyProposal]:
+def proposals_for(
+    session: Session, *, actor: Principal, status: str | None = None
+) -> list[CompetencyProposal]:
     """Return the proposals an actor may see: an employer its own, institution staff those addressed to them."""
     if actor.has_role(Role.EMPLOYER) and actor.employer_id is not None:
         return repository.proposals(session, employer_id=actor.employer_id, status=status)
@@ -98,7 +116,14 @@ def respond_to_proposal(
     if proposal.institution_id is None:
         proposal.institution_id = institution_id
     session.flush()
-    accounts_service.record_audit(session, actor=actor, action=f"catalog.proposal.{data.status}",
-                                  entity_type="competency_proposal", entity_id=proposal.id,
-                                  institution_id=institution_id, before=before, after=data.model_dump())
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action=f"catalog.proposal.{data.status}",
+        entity_type="competency_proposal",
+        entity_id=proposal.id,
+        institution_id=institution_id,
+        before=before,
+        after=data.model_dump(),
+    )
     return proposal

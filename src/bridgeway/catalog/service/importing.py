@@ -29,7 +29,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise errors.ImportRowInvalid(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            raise errors.ImportRowInvalid(
+                f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})"
+            ) from None
         if isinstance(data, dict):
             data = data.get("opportunities")
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):

@@ -28,7 +28,11 @@ from bridgeway.kit.clock import utcnow
 from bridgeway.kit.pagination import Page
 from bridgeway.taxonomy.models import Competency, Occupation
 
-TARGET_TYPES = {"esco": "ext:ESCOSkill", "oasis": "ext:OaSISDescriptor", "institution": "ext:InstitutionCompetency"}
+TARGET_TYPES = {
+    "esco": "ext:ESCOSkill",
+    "oasis": "ext:OaSISDescriptor",
+    "institution": "ext:InstitutionCompetency",
+}
 
 
 def can_see_drafts(principal: Principal | None, institution_id: str) -> bool:
@@ -37,7 +41,11 @@ def can_see_drafts(principal: Principal | None, institution_id: str) -> bool:
 
 
 def visible_version(
-    session: Session, *, opportunity: LearningOpportunity, principal: Principal | None, version_id: str | None = None
+    session: Session,
+    *,
+    opportunity: LearningOpportunity,
+    principal: Principal | None,
+    version_id: str | None = None,
 ) -> OpportunityVersion:
     """Return the version the caller sees: staff any version (default the latest), others the published one."""
     if version_id is not None:
@@ -66,11 +74,20 @@ def _components(session: Session, rows: list[StackingComponent]) -> list[Compone
         opp = opportunities[row.component_id]
         pub = published.get(opp.id)
         shown = pub or repository.versions_of(session, opp.id)[-1]
-        out.append(ComponentRead(
-            opportunity_id=opp.id, code=opp.code, title_en=shown.title_en, title_fr=shown.title_fr, kind=opp.kind,
-            required=row.required, is_credit=shown.is_credit, credit_value=shown.credit_value, hours=shown.hours,
-            published=pub is not None,
-        ))
+        out.append(
+            ComponentRead(
+                opportunity_id=opp.id,
+                code=opp.code,
+                title_en=shown.title_en,
+                title_fr=shown.title_fr,
+                kind=opp.kind,
+                required=row.required,
+                is_credit=shown.is_credit,
+                credit_value=shown.credit_value,
+                hours=shown.hours,
+                published=pub is not None,
+            )
+        )
     return out
 
 
@@ -78,22 +95,42 @@ def read_version(session: Session, version: OpportunityVersion) -> VersionRead:
     """Return the API form of a version."""
     prereqs = repository.opportunities_by_ids(session, [p.prerequisite_id for p in version.prerequisites])
     return VersionRead(
-        id=version.id, opportunity_id=version.opportunity_id, number=version.number, state=version.state,
-        title_en=version.title_en, title_fr=version.title_fr, description_en=version.description_en,
-        description_fr=version.description_fr, delivery_mode=version.delivery_mode, schedules=list(version.schedules),
-        hours=version.hours, weeks=version.weeks, cost_cents=version.cost_cents, is_credit=version.is_credit,
-        credit_value=version.credit_value, language=version.language, completion_basis=version.completion_basis,
-        mastery_criteria_en=version.mastery_criteria_en, mastery_criteria_fr=version.mastery_criteria_fr,
-        assessment_method=version.assessment_method, assessment_description=version.assessment_description,
+        id=version.id,
+        opportunity_id=version.opportunity_id,
+        number=version.number,
+        state=version.state,
+        title_en=version.title_en,
+        title_fr=version.title_fr,
+        description_en=version.description_en,
+        description_fr=version.description_fr,
+        delivery_mode=version.delivery_mode,
+        schedules=list(version.schedules),
+        hours=version.hours,
+        weeks=version.weeks,
+        cost_cents=version.cost_cents,
+        is_credit=version.is_credit,
+        credit_value=version.credit_value,
+        language=version.language,
+        completion_basis=version.completion_basis,
+        mastery_criteria_en=version.mastery_criteria_en,
+        mastery_criteria_fr=version.mastery_criteria_fr,
+        assessment_method=version.assessment_method,
+        assessment_description=version.assessment_description,
         rubric=version.rubric,
         alignment=AlignmentRead.model_validate(version.alignment) if version.alignment else None,
         statements=[StatementRead.model_validate(s) for s in version.statements],
         prerequisites=sorted(o.code for o in prereqs.values()),
         components=_components(session, list(version.components)),
-        electives_required=version.electives_required, change_note=version.change_note,
-        author_id=version.author_id, created_at=version.created_at, submitted_at=version.submitted_at,
-        qa_passed_at=version.qa_passed_at, approved_at=version.approved_at, approved_by_id=version.approved_by_id,
-        published_at=version.published_at, retired_at=version.retired_at,
+        electives_required=version.electives_required,
+        change_note=version.change_note,
+        author_id=version.author_id,
+        created_at=version.created_at,
+        submitted_at=version.submitted_at,
+        qa_passed_at=version.qa_passed_at,
+        approved_at=version.approved_at,
+        approved_by_id=version.approved_by_id,
+        published_at=version.published_at,
+        retired_at=version.retired_at,
         allowed_actions=domain.allowed_actions(VersionState(version.state)),
     )
 
@@ -103,11 +140,20 @@ def stacks_into(session: Session, *, opportunity_id: str) -> list[ComponentRead]
     out = []
     for parent, row in repository.parents_of(session, opportunity_id):
         opp = parent.opportunity
-        out.append(ComponentRead(
-            opportunity_id=opp.id, code=opp.code, title_en=parent.title_en, title_fr=parent.title_fr, kind=opp.kind,
-            required=row.required, is_credit=parent.is_credit, credit_value=parent.credit_value, hours=parent.hours,
-            published=True,
-        ))
+        out.append(
+            ComponentRead(
+                opportunity_id=opp.id,
+                code=opp.code,
+                title_en=parent.title_en,
+                title_fr=parent.title_fr,
+                kind=opp.kind,
+                required=row.required,
+                is_credit=parent.is_credit,
+                credit_value=parent.credit_value,
+                hours=parent.hours,
+                published=True,
+            )
+        )
     return sorted(out, key=lambda c: c.code)
 
 
@@ -118,12 +164,17 @@ def read_opportunity(
     opportunity = get_opportunity(session, opportunity_id)
     version = visible_version(session, opportunity=opportunity, principal=principal, version_id=version_id)
     return OpportunityRead(
-        id=opportunity.id, institution_id=opportunity.institution_id, code=opportunity.code, kind=opportunity.kind,
+        id=opportunity.id,
+        institution_id=opportunity.institution_id,
+        code=opportunity.code,
+        kind=opportunity.kind,
         version=read_version(session, version),
         intakes=[IntakeRead.model_validate(i) for i in opportunity.intakes],
         instructors=[InstructorRead.model_validate(i) for i in opportunity.instructors],
         part_of=stacks_into(session, opportunity_id=opportunity.id),
-        endorsements=[EndorsementRead.model_validate(e) for e in repository.endorsements_of(session, opportunity.id)],
+        endorsements=[
+            EndorsementRead.model_validate(e) for e in repository.endorsements_of(session, opportunity.id)
+        ],
     )
 
 
@@ -132,7 +183,9 @@ def versions(session: Session, *, opportunity_id: str, principal: Principal | No
     opportunity = get_opportunity(session, opportunity_id)
     staff = can_see_drafts(principal, opportunity.institution_id)
     rows = repository.versions_of(session, opportunity.id)
-    shown = [v for v in rows if staff or v.state in (VersionState.PUBLISHED.value, VersionState.RETIRED.value)]
+    shown = [
+        v for v in rows if staff or v.state in (VersionState.PUBLISHED.value, VersionState.RETIRED.value)
+    ]
     if not shown:
         raise errors.UnknownOpportunity(f"no published learning opportunity with id '{opportunity_id}'")
     return [read_version(session, v) for v in shown]
@@ -144,11 +197,24 @@ def search(session: Session, *, params: SearchParams) -> Page[OpportunitySummary
     intakes = repository.next_intakes(session, [o.id for o, _ in rows], utcnow().date())
     items = [
         OpportunitySummary(
-            id=o.id, institution_id=o.institution_id, code=o.code, kind=o.kind, version_id=v.id,
-            version_number=v.number, title_en=v.title_en, title_fr=v.title_fr, delivery_mode=v.delivery_mode,
-            schedules=list(v.schedules), hours=v.hours, weeks=v.weeks, cost_cents=v.cost_cents, is_credit=v.is_credit,
-            credit_value=v.credit_value, language=v.language,
-            competency=v.alignment.target_name if v.alignment else None, next_intake=intakes.get(o.id),
+            id=o.id,
+            institution_id=o.institution_id,
+            code=o.code,
+            kind=o.kind,
+            version_id=v.id,
+            version_number=v.number,
+            title_en=v.title_en,
+            title_fr=v.title_fr,
+            delivery_mode=v.delivery_mode,
+            schedules=list(v.schedules),
+            hours=v.hours,
+            weeks=v.weeks,
+            cost_cents=v.cost_cents,
+            is_credit=v.is_credit,
+            credit_value=v.credit_value,
+            language=v.language,
+            competency=v.alignment.target_name if v.alignment else None,
+            next_intake=intakes.get(o.id),
         )
         for o, v in rows
     ]
@@ -159,25 +225,41 @@ def achievement_data(session: Session, *, version_id: str) -> AchievementData:
     """Return what an Open Badges 3.0 Achievement needs from a published (or retired) version."""
     version = get_version(session, version_id)
     if version.state not in (VersionState.PUBLISHED.value, VersionState.RETIRED.value):
-        raise errors.NotPublished(f"version {version.number} is {version.state}; credentials come from published "
-                                  "versions")
+        raise errors.NotPublished(
+            f"version {version.number} is {version.state}; credentials come from published versions"
+        )
     opp = version.opportunity
     a = version.alignment
     alignment = None
     if a is not None:
         alignment = AchievementAlignment(
-            target_name=a.target_name, target_code=a.target_code, target_url=a.target_url,
-            target_description=a.target_description, target_framework=a.target_framework,
+            target_name=a.target_name,
+            target_code=a.target_code,
+            target_url=a.target_url,
+            target_description=a.target_description,
+            target_framework=a.target_framework,
             target_type=TARGET_TYPES.get(a.framework, "ext:Competency"),
         )
     return AchievementData(
-        opportunity_id=opp.id, version_id=version.id, institution_id=opp.institution_id, code=opp.code, kind=opp.kind,
-        name=version.title_en, name_fr=version.title_fr, description=version.description_en,
-        description_fr=version.description_fr, criteria_narrative=version.mastery_criteria_en,
-        criteria_narrative_fr=version.mastery_criteria_fr, alignment=alignment,
-        assessment_method=version.assessment_method, assessment_description=version.assessment_description,
-        rubric=version.rubric, completion_basis=version.completion_basis, is_credit=version.is_credit,
-        credit_value=version.credit_value, hours=version.hours,
+        opportunity_id=opp.id,
+        version_id=version.id,
+        institution_id=opp.institution_id,
+        code=opp.code,
+        kind=opp.kind,
+        name=version.title_en,
+        name_fr=version.title_fr,
+        description=version.description_en,
+        description_fr=version.description_fr,
+        criteria_narrative=version.mastery_criteria_en,
+        criteria_narrative_fr=version.mastery_criteria_fr,
+        alignment=alignment,
+        assessment_method=version.assessment_method,
+        assessment_description=version.assessment_description,
+        rubric=version.rubric,
+        completion_basis=version.completion_basis,
+        is_credit=version.is_credit,
+        credit_value=version.credit_value,
+        hours=version.hours,
         employer_statements=[StatementRead.model_validate(s) for s in version.statements],
         stacks_into=stacks_into(session, opportunity_id=opp.id),
         components=_components(session, list(version.components)),
@@ -217,27 +299,45 @@ def planning_catalogue(session: Session, *, institution_id: str | None = None) -
     for v in repository.published_for_planning(session, institution_id):
         opp = v.opportunity
         a = v.alignment
-        out.append(PlannableOpportunity(
-            opportunity_id=opp.id, version_id=v.id, institution_id=opp.institution_id, code=opp.code, kind=opp.kind,
-            title_en=v.title_en, title_fr=v.title_fr, hours=v.hours, weeks=v.weeks, cost_cents=v.cost_cents,
-            delivery_mode=v.delivery_mode, schedules=list(v.schedules), language=v.language, is_credit=v.is_credit,
-            credit_value=v.credit_value,
-            competency_ids=[a.competency_id] if a is not None and a.competency_id else [],
-            institution_competency_ids=[a.institution_competency_id] if a is not None and a.institution_competency_id
-            else [],
-            prerequisite_ids=sorted(p.prerequisite_id for p in v.prerequisites),
-            intakes=[IntakeRead.model_validate(i) for i in opp.intakes],
-            required_component_ids=[c.component_id for c in v.components if c.required],
-            elective_component_ids=[c.component_id for c in v.components if not c.required],
-            electives_required=v.electives_required,
-        ))
+        out.append(
+            PlannableOpportunity(
+                opportunity_id=opp.id,
+                version_id=v.id,
+                institution_id=opp.institution_id,
+                code=opp.code,
+                kind=opp.kind,
+                title_en=v.title_en,
+                title_fr=v.title_fr,
+                hours=v.hours,
+                weeks=v.weeks,
+                cost_cents=v.cost_cents,
+                delivery_mode=v.delivery_mode,
+                schedules=list(v.schedules),
+                language=v.language,
+                is_credit=v.is_credit,
+                credit_value=v.credit_value,
+                competency_ids=[a.competency_id] if a is not None and a.competency_id else [],
+                institution_competency_ids=[a.institution_competency_id]
+                if a is not None and a.institution_competency_id
+                else [],
+                prerequisite_ids=sorted(p.prerequisite_id for p in v.prerequisites),
+                intakes=[IntakeRead.model_validate(i) for i in opp.intakes],
+                required_component_ids=[c.component_id for c in v.components if c.required],
+                elective_component_ids=[c.component_id for c in v.components if not c.required],
+                electives_required=v.electives_required,
+            )
+        )
     return out
 
 
-def opportunities(session: Session, *, institution_id: str | None = None) -> list[tuple[LearningOpportunity,
-                                                                                      OpportunityVersion]]:
+def opportunities(
+    session: Session, *, institution_id: str | None = None
+) -> list[tuple[LearningOpportunity, OpportunityVersion]]:
     """Return every opportunity (of one institution or all) with its latest version, for listings and export."""
-    return [(o, repository.versions_of(session, o.id)[-1]) for o in repository.opportunities_of(session, institution_id)]
+    return [
+        (o, repository.versions_of(session, o.id)[-1])
+        for o in repository.opportunities_of(session, institution_id)
+    ]
 
 
 def is_micro_credential(opportunity: LearningOpportunity) -> bool:

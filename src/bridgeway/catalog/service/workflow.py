@@ -34,7 +34,12 @@ def facts_of(version: OpportunityVersion) -> VersionFacts:
 
 
 def _transition(
-    session: Session, version: OpportunityVersion, action: Action, actor: Principal, *, note: str | None = None
+    session: Session,
+    version: OpportunityVersion,
+    action: Action,
+    actor: Principal,
+    *,
+    note: str | None = None,
 ) -> OpportunityVersion:
     """Apply one workflow step: check it with the pure rules, stamp it, and audit before and after."""
     after = domain.decide(facts_of(version), action, actor)
@@ -57,9 +62,15 @@ def _transition(
         version.retired_at = now
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action=f"catalog.version.{ACTION_NAMES[action]}", entity_type="opportunity_version",
-        entity_id=version.id, institution_id=version.opportunity.institution_id, before=before,
-        after=version_snapshot(version), note=note,
+        session,
+        actor=actor,
+        action=f"catalog.version.{ACTION_NAMES[action]}",
+        entity_type="opportunity_version",
+        entity_id=version.id,
+        institution_id=version.opportunity.institution_id,
+        before=before,
+        after=version_snapshot(version),
+        note=note,
     )
     return version
 
@@ -70,15 +81,21 @@ def submit(session: Session, *, actor: Principal, version_id: str) -> Opportunit
     domain.decide(facts_of(version), Action.SUBMIT, actor)  # role, tenant and state first
     problems = domain.review_problems(
         domain.DraftFacts(
-            kind=OpportunityKind(version.opportunity.kind), title_en=version.title_en, title_fr=version.title_fr,
-            description_en=version.description_en, description_fr=version.description_fr,
-            aligned=version.alignment is not None, employer_statements=len(version.statements),
+            kind=OpportunityKind(version.opportunity.kind),
+            title_en=version.title_en,
+            title_fr=version.title_fr,
+            description_en=version.description_en,
+            description_fr=version.description_fr,
+            aligned=version.alignment is not None,
+            employer_statements=len(version.statements),
             has_assessment=version.assessment_method is not None and version.rubric is not None,
             stacking_components=len(version.components),
         )
     )
     if problems:
-        raise errors.NotReadyForReview("the draft is not ready for QA review: " + "; ".join(problems), detail=problems)
+        raise errors.NotReadyForReview(
+            "the draft is not ready for QA review: " + "; ".join(problems), detail=problems
+        )
     return _transition(session, version, Action.SUBMIT, actor)
 
 
@@ -93,8 +110,11 @@ def review(session: Session, *, actor: Principal, version_id: str, data: QaRevie
         domain.decide(facts_of(version), Action.PASS_QA, actor)
     _transition(session, version, action, actor, note=data.comment or None)
     record = QaReview(
-        version_id=version.id, reviewer_id=actor.user_id, answers=dict(data.answers),
-        item_comments={k: v for k, v in data.item_comments.items() if v}, comment=data.comment,
+        version_id=version.id,
+        reviewer_id=actor.user_id,
+        answers=dict(data.answers),
+        item_comments={k: v for k, v in data.item_comments.items() if v},
+        comment=data.comment,
         outcome="sent_back" if failed else "passed",
     )
     session.add(record)
@@ -141,12 +161,17 @@ def queue(session: Session, *, actor: Principal) -> dict[str, list[OpportunityVe
     if actor.institution_id is None or not actor.is_staff_of(actor.institution_id):
         raise errors.OtherInstitution("the workflow queue is for staff of an institution")
     versions = repository.versions_in_states(
-        session, actor.institution_id, [VersionState.DRAFT.value, VersionState.IN_REVIEW.value,
-                                        VersionState.APPROVED.value]
+        session,
+        actor.institution_id,
+        [VersionState.DRAFT.value, VersionState.IN_REVIEW.value, VersionState.APPROVED.value],
     )
     return {
         "drafts": [v for v in versions if v.state == VersionState.DRAFT.value],
-        "awaiting_qa": [v for v in versions if v.state == VersionState.IN_REVIEW.value and v.qa_passed_at is None],
-        "awaiting_approval": [v for v in versions if v.state == VersionState.IN_REVIEW.value and v.qa_passed_at],
+        "awaiting_qa": [
+            v for v in versions if v.state == VersionState.IN_REVIEW.value and v.qa_passed_at is None
+        ],
+        "awaiting_approval": [
+            v for v in versions if v.state == VersionState.IN_REVIEW.value and v.qa_passed_at
+        ],
         "awaiting_publication": [v for v in versions if v.state == VersionState.APPROVED.value],
     }
