@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const out = path.resolve(here, '../../src/bridgeway/vc/_contexts');
+const out = path.resolve(here, '../../src/bridgeway/vc/_bundled');
 const check = process.argv.includes('--check');
 const version = name => JSON.parse(readFileSync(path.join(here, 'node_modules', name, 'package.json'))).version;
 const fromFile = (pkg, file) => readFileSync(path.join(here, 'node_modules', pkg, file));

@@ -21,7 +21,7 @@ EXPECTED = {
 
 
 def test_every_bundled_context_matches_its_pinned_sha256() -> None:
-    folder = resources.files("bridgeway.vc") / "_contexts"
+    folder = resources.files("bridgeway.vc._bundled")
     manifest = json.loads((folder / "manifest.json").read_bytes())
     assert set(manifest) == EXPECTED
     for entry in manifest.values():

@@ -1,6 +1,6 @@
 """The bundled JSON-LD contexts and the offline document loader.
 
-The contexts are copied byte for byte from pinned npm packages (see _contexts/manifest.json and
+The contexts are copied byte for byte from pinned npm packages (see _bundled/manifest.json and
 tests/interop/export_contexts.mjs); each file's SHA-256 is checked when this module is imported, so a
 modified context can never be used to sign or verify.
 """
@@ -23,7 +23,7 @@ STATUS_LIST_V1 = "https://www.w3.org/ns/credentials/status/v1"
 
 
 def _load() -> tuple[dict[str, Any], dict[str, bytes]]:
-    folder = resources.files("bridgeway.vc") / "_contexts"
+    folder = resources.files("bridgeway.vc._bundled")
     manifest = json.loads((folder / "manifest.json").read_bytes())
     raw: dict[str, bytes] = {}
     for url, entry in manifest.items():
