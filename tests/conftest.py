@@ -105,11 +105,16 @@ def app(settings: Settings, session: Session) -> FastAPI:
     application = create_app(settings)
 
     def _test_db() -> Iterator[Session]:
+        # One savepoint per request, like the real per-request transaction: a failed request undoes its own
+        # writes only, never the data the test set up before it.
+        request_transaction = session.begin_nested()
         try:
             yield session
-            session.commit()
+            if request_transaction.is_active:
+                request_transaction.commit()
         except BaseException:
-            session.rollback()
+            if request_transaction.is_active:
+                request_transaction.rollback()
             raise
 
     application.dependency_overrides[get_db] = _test_db
