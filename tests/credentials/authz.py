@@ -82,6 +82,12 @@ def a_stack_award_of_the_owners_institution(session: Session, owner: User) -> di
     return {"award_id": award.id, "decision": "reject"}
 
 
+def a_stack_award_form_of_the_owners_institution(session: Session, owner: User) -> dict[str, Any]:
+    """The /issued form rejecting a pending stack award of the owner's institution."""
+    award = a_stack_award_of_the_owners_institution(session, owner)
+    return {"path": {"award_id": award["award_id"]}, "form": {"decision": "reject"}}
+
+
 def a_share_of_the_owners_credential(session: Session, owner: User) -> dict[str, Any]:
     """The share form for a credential of the owner."""
     example = a_credential_of_the_owner(session, owner)
@@ -110,4 +116,5 @@ EXAMPLES: dict[str, Callable[[Session, User], dict[str, Any]]] = {
     "POST /wallet/share/{link_id}/withdraw": a_share_link_of_the_owner,
     "POST /wallet/presentation": a_share_of_the_owners_credential,
     "POST /issued/{credential_id}/status": a_status_form_for_a_credential_of_the_owners_institution,
+    "POST /issued/stack-awards/{award_id}": a_stack_award_form_of_the_owners_institution,
 }

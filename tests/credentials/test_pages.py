@@ -149,3 +149,25 @@ def test_an_expired_share_link_no_longer_opens(client: TestClient, session: Sess
     link.expires_at = link.expires_at - timedelta(days=2)
     session.commit()
     assert client.get(f"/share/{link.token}").status_code == 404
+
+
+def test_a_registrar_rejects_a_stacked_award_from_the_issued_page(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    from bridgeway.credentials.models import StackAward
+
+    institution, learner = institution_and_learner(session)
+    award = StackAward(institution_id=institution.id, learner_user_id=learner.id, parent_ref="cert-x",
+                       component_credential_ids=[])
+    session.add(award)
+    registrar = create_user(session, Role.REGISTRAR, institution=institution)
+    session.commit()
+    csrf = sign_in(client, session, registrar)
+    assert 'data-testid="stack-award"' in client.get("/issued").text
+    response = client.post(f"/issued/stack-awards/{award.id}", data={"decision": "reject", "csrf_token": csrf},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    session.refresh(award)
+    assert award.state == "rejected"
+    again = client.post(f"/issued/stack-awards/{award.id}", data={"decision": "reject", "csrf_token": csrf})
+    assert again.status_code == 409

@@ -239,7 +239,29 @@ def change_status(
     return RedirectResponse("/issued", status_code=303)
 
 
+@router.post("/issued/stack-awards/{award_id}")
+def decide_stack_award(
+    request: Request,
+    session: DbSession,
+    award_id: str,
+    principal: StatusManager,
+    decision: Annotated[str, Form()],
+) -> Response:
+    """Approve (issuing the parent credential) or reject a stacked award."""
+    if decision not in ("approve", "reject"):
+        raise InvalidInput("choose approve or reject")
+    if principal.institution_id is None:
+        raise errors.NotYourCredential("this needs staff of an institution")
+    settings = _settings(request)
+    rules = credentials_service.stack_rules_from_catalog(session, settings=settings,
+                                                         institution_id=principal.institution_id)
+    credentials_service.decide_stack_award(session, settings=settings, award_id=award_id,
+                                           approve=decision == "approve", rules=rules, actor=principal)
+    return RedirectResponse("/issued", status_code=303)
+
+
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
+    "POST /issued/stack-awards/{award_id}": allow(*STATUS_MANAGERS, tenant=True),
     "GET /wallet": signed_in(),
     "GET /wallet/{credential_id}.json": signed_in(owner=True),
     "GET /wallet/{credential_id}/certificate.pdf": signed_in(owner=True),
