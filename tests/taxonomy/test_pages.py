@@ -77,6 +77,9 @@ def test_filters_narrow_the_results_and_an_unknown_filter_is_refused(
     assert page.text.count('data-testid="hit"') == 1
     assert "51-4121.00" in page.text
     assert browser.get("/taxonomy", params={"source": "nowhere"}).status_code == 422
+    everything = browser.get("/taxonomy", params={"q": "welders", "kind": "", "source": ""})  # "all" chosen
+    assert everything.status_code == 200
+    assert everything.text.count('data-testid="hit"') > 1
 
 
 def test_the_browser_pages_through_everything_when_no_query_is_given(

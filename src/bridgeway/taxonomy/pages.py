@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -25,7 +25,7 @@ from bridgeway.taxonomy.routes.read import (
     find_entries,
     occupation_detail,
 )
-from bridgeway.taxonomy.schemas import EntryKind, RequirementGroup, RequirementRead, Source
+from bridgeway.taxonomy.schemas import RequirementGroup, RequirementRead, Source
 
 router = APIRouter(include_in_schema=False)
 
@@ -167,8 +167,9 @@ def browse(
     session: DbSession,
     principal: Reader,
     q: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[EntryKind | None, Query()] = None,
-    source: Annotated[Source | None, Query()] = None,
+    # The form's "all" options send empty values, which mean no filter.
+    kind: Annotated[Literal["", "competency", "occupation"], Query()] = "",
+    source: Annotated[Literal["", "esco", "oasis", "onet", "noc"], Query()] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """Search competencies and occupations; HTMX asks for the results list only, as the user types."""
