@@ -26,6 +26,15 @@ def institution_by_slug(session: Session, slug: str) -> Institution | None:
     return session.scalar(select(Institution).where(Institution.slug == slug))
 
 
+def lock_issuance(session: Session, institution_id: str) -> None:
+    """Serialise issuance per institution (SELECT ... FOR UPDATE on its row; SQLite serialises writers anyway).
+
+    Taken before the idempotency check, so a concurrent retry with the same key waits and then finds the
+    credential the first request committed instead of failing on the unique constraint.
+    """
+    session.execute(select(Institution.id).where(Institution.id == institution_id).with_for_update())
+
+
 def institutions(session: Session) -> list[Institution]:
     """Return every institution, by slug."""
     return list(session.scalars(select(Institution).order_by(Institution.slug)))

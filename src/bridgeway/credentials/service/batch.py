@@ -83,6 +83,7 @@ def create_batch(
     institution = accounts_service.get_institution(session, institution_id)
     issuance.check_achievement(request.achievement, request.kind)
     digest = _request_hash(request)
+    repository.lock_issuance(session, institution.id)
     existing = repository.batch_job_by_key(session, institution.id, request.idempotency_key)
     if existing is not None:
         if existing.request_hash != digest:

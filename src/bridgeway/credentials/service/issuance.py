@@ -148,6 +148,7 @@ def issue(
 ) -> IssuedCredential:
     """Issue one credential; the same idempotency key returns the credential already issued."""
     institution = accounts_service.get_institution(session, institution_id)
+    repository.lock_issuance(session, institution.id)
     existing = repository.credential_by_idempotency_key(session, institution.id, request.idempotency_key)
     recipient = resolve_recipient(session, request.recipient)
     if existing is not None:
@@ -241,6 +242,7 @@ def issue_document(
 ) -> IssuedCredential:
     """VC-API issuance: sign a caller-composed credential as the institution, adding id, dates and status."""
     institution = accounts_service.get_institution(session, institution_id)
+    repository.lock_issuance(session, institution.id)
     if idempotency_key:
         existing = repository.credential_by_idempotency_key(session, institution.id, f"vc-api:{idempotency_key}")
         if existing is not None:
