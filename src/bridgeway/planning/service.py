@@ -343,3 +343,159 @@ def catalog_from_database(session: Session, *, institution_id: str | None = None
         if r.required_component_ids or r.elective_component_ids
     ]
     return Catalog(opportunities=opportunities, stacking_rules=[r for r in rules if r.groups()])
+
+
+# --- Stored learner profiles, consent and advisors' notes (pages and API) ----------------------------------------
+
+OUTLOOK_WORDS: dict[str, str] = {
+    "Strong risk of Shortage": "Many openings expected: employers may struggle to find workers",
+    "Moderate risk of Shortage": "Good prospects: more openings than job seekers expected",
+    "Balance": "Balanced: openings and job seekers expected to match",
+    "Moderate risk of Surplus": "Competitive: more job seekers than openings expected",
+    "Strong risk of Surplus": "Very competitive: many more job seekers than openings expected",
+}
+
+
+def outlook_in_words(outlook: dict[str, Any] | None) -> str:
+    """The COPS 2024–2033 future condition of an occupation as a plain sentence (English; pages translate it)."""
+    if not outlook:
+        return "No outlook published for this occupation"
+    return OUTLOOK_WORDS.get(str(outlook.get("condition")), str(outlook.get("condition") or "Unknown outlook"))
+
+
+def validate_profile(data: Any) -> LearnerProfile:
+    """Validate a profile (a dict or a LearnerProfile) with a clear error naming the first bad field."""
+    from pydantic import ValidationError
+
+    from bridgeway.planning.errors import InvalidProfile
+
+    if isinstance(data, LearnerProfile):
+        return data
+    try:
+        return LearnerProfile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InvalidProfile(
+            f"the profile is invalid at {where}: {first['msg']}",
+            detail=exc.errors(include_url=False, include_context=False),
+        ) from exc
+
+
+def _learner(session: Session, learner_id: str) -> Any:
+    from bridgeway.accounts.domain import Role
+    from bridgeway.accounts.errors import UnknownUser
+    from bridgeway.accounts.models import User
+
+    user = session.get(User, learner_id)
+    if user is None or user.deleted_at is not None or Role.LEARNER.value not in {g.role for g in user.role_grants}:
+        raise UnknownUser(f"no learner with id '{learner_id}'")
+    return user
+
+
+def check_can_view(session: Session, *, learner_id: str, viewer: Any) -> Any:
+    """Return the learner's user record when the viewer is them or holds their consent (else 404 / 403)."""
+    from bridgeway.accounts import service as accounts_service
+
+    user = _learner(session, learner_id) if viewer.user_id != learner_id else None
+    accounts_service.require_consent(session, learner_id=learner_id, viewer=viewer)
+    return user
+
+
+def stored_profile(session: Session, *, learner_id: str) -> tuple[LearnerProfile, dt.datetime | None]:
+    """The learner's stored profile and when it changed (an empty profile and None when never saved)."""
+    from bridgeway.planning import repository
+
+    record = repository.profile_of(session, learner_id)
+    if record is None:
+        return LearnerProfile(), None
+    return validate_profile(record.data), record.updated_at
+
+
+def get_profile(session: Session, *, learner_id: str, viewer: Any) -> tuple[LearnerProfile, dt.datetime | None]:
+    """The profile of a learner for the learner themself or a viewer they consented to."""
+    check_can_view(session, learner_id=learner_id, viewer=viewer)
+    return stored_profile(session, learner_id=learner_id)
+
+
+def save_profile(session: Session, *, actor: Any, data: Any) -> tuple[LearnerProfile, dt.datetime]:
+    """Validate and store the actor's own profile (one per learner), recording the change in the audit log."""
+    from bridgeway.accounts import service as accounts_service
+    from bridgeway.kit.clock import utcnow
+    from bridgeway.planning import repository
+    from bridgeway.planning.models import LearnerProfileRecord
+
+    profile = validate_profile(data)
+    stored = profile.model_dump(mode="json", exclude={"id"})
+    record = repository.profile_of(session, actor.user_id)
+    before = None if record is None else {"competencies": len(record.data.get("competencies", []))}
+    if record is None:
+        record = LearnerProfileRecord(learner_id=actor.user_id, data=stored)
+        session.add(record)
+    else:
+        record.data = stored
+    record.updated_at = utcnow()
+    session.flush()
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="planning.profile_saved",
+        entity_type="learner_profile",
+        entity_id=record.id,
+        institution_id=actor.institution_id,
+        before=before,
+        after={"competencies": len(profile.competencies)},
+    )
+    return profile, record.updated_at
+
+
+def require_competencies(profile: LearnerProfile) -> LearnerProfile:
+    """Refuse an analysis of a profile that names no competency (before loading any data)."""
+    if not profile.competencies:
+        raise EmptyProfile("the profile has no competency yet: add what you can do before asking for options")
+    return profile
+
+
+def add_note(session: Session, *, actor: Any, learner_id: str, body: str) -> Any:
+    """Store an advisor's free-text note about a client who consented."""
+    from bridgeway.accounts import service as accounts_service
+    from bridgeway.kit.errors import InvalidInput
+    from bridgeway.planning.models import AdvisorNote
+
+    check_can_view(session, learner_id=learner_id, viewer=actor)
+    text = body.strip()
+    if not text:
+        raise InvalidInput("write something in the note")
+    if len(text) > 10_000:
+        raise InvalidInput("a note holds at most 10,000 characters")
+    note = AdvisorNote(learner_id=learner_id, author_id=actor.user_id, institution_id=actor.institution_id, body=text)
+    session.add(note)
+    session.flush()
+    accounts_service.record_audit(
+        session,
+        actor=actor,
+        action="planning.note_added",
+        entity_type="planning_note",
+        entity_id=note.id,
+        institution_id=actor.institution_id,
+        after={"learner_id": learner_id},
+    )
+    return note
+
+
+def list_notes(session: Session, *, viewer: Any, learner_id: str) -> list[Any]:
+    """Notes about a client written in the viewer's institution, newest first (consent required)."""
+    from bridgeway.planning import repository
+
+    check_can_view(session, learner_id=learner_id, viewer=viewer)
+    return repository.notes_about(session, learner_id=learner_id, institution_id=viewer.institution_id)
+
+
+def clients(session: Session, *, viewer: Any) -> list[Any]:
+    """The learners who let the viewer see their profile, by name."""
+    from bridgeway.accounts import service as accounts_service
+    from bridgeway.accounts.models import User
+
+    ids = accounts_service.consenting_learner_ids(session, viewer=viewer)
+    users = [session.get(User, i) for i in ids]
+    return sorted((u for u in users if u is not None and u.deleted_at is None), key=lambda u: u.display_name)

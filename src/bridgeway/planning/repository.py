@@ -1,0 +1,24 @@
+"""The only SQL of planning: stored profiles and advisors' notes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bridgeway.planning.models import AdvisorNote, LearnerProfileRecord
+
+
+def profile_of(session: Session, learner_id: str) -> LearnerProfileRecord | None:
+    """Return the learner's stored profile, if any."""
+    return session.scalars(
+        select(LearnerProfileRecord).where(LearnerProfileRecord.learner_id == learner_id)
+    ).first()
+
+
+def notes_about(session: Session, *, learner_id: str, institution_id: str | None) -> list[AdvisorNote]:
+    """Return the notes about a learner written in one institution (or by the author without one), newest first."""
+    query = select(AdvisorNote).where(AdvisorNote.learner_id == learner_id)
+    query = query.where(
+        AdvisorNote.institution_id.is_(None) if institution_id is None else AdvisorNote.institution_id == institution_id
+    )
+    return list(session.scalars(query.order_by(AdvisorNote.created_at.desc(), AdvisorNote.id)))
