@@ -1,0 +1,123 @@
+"""The learner's portfolio: work history, education, languages, self-assessment; reads check consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bridgeway.accounts import service as accounts_service
+from bridgeway.accounts.domain import Principal
+from bridgeway.plar import errors, repository, schemas
+from bridgeway.plar.models import (
+    EvidenceDocument,
+    LanguageResult,
+    PriorCredential,
+    SelfAssessment,
+    WorkExperience,
+)
+
+_KINDS: dict[str, type[Any]] = {
+    "work": WorkExperience,
+    "education": PriorCredential,
+    "languages": LanguageResult,
+    "self-assessment": SelfAssessment,
+    "evidence": EvidenceDocument,
+}
+
+
+def check_viewer(session: Session, *, viewer: Principal, learner_id: str) -> None:
+    """Raise NotFound for an unknown learner, ConsentRequired unless the viewer is them or has their consent."""
+    accounts_service.get_user(session, learner_id)
+    accounts_service.require_consent(session, learner_id=learner_id, viewer=viewer)
+
+
+def get(session: Session, *, viewer: Principal, learner_id: str) -> schemas.PortfolioRead:
+    """Return a learner's whole portfolio to them or to someone they consented to."""
+    check_viewer(session, viewer=viewer, learner_id=learner_id)
+    return schemas.PortfolioRead(
+        learner_id=learner_id,
+        work=[schemas.WorkExperienceRead.model_validate(r) for r in repository.entries_of(session, WorkExperience, learner_id)],
+        education=[schemas.PriorCredentialRead.model_validate(r) for r in repository.entries_of(session, PriorCredential, learner_id)],
+        languages=[schemas.LanguageResultRead.model_validate(r) for r in repository.entries_of(session, LanguageResult, learner_id)],
+        self_assessment=[schemas.SelfAssessmentRead.model_validate(r) for r in repository.entries_of(session, SelfAssessment, learner_id)],
+        evidence=[schemas.EvidenceRead.model_validate(r) for r in repository.entries_of(session, EvidenceDocument, learner_id)],
+    )
+
+
+def _add(session: Session, actor: Principal, row: Any, kind: str) -> Any:
+    session.add(row)
+    session.flush()
+    accounts_service.record_audit(
+        session, actor=actor, action=f"plar.portfolio.{kind}.added", entity_type=row.__tablename__, entity_id=row.id
+    )
+    return row
+
+
+def add_work(session: Session, *, actor: Principal, data: schemas.WorkExperienceCreate) -> WorkExperience:
+    """Add a job to the actor's own work history."""
+    return _add(session, actor, WorkExperience(learner_user_id=actor.user_id, **data.model_dump()), "work")  # type: ignore[no-any-return]
+
+
+def add_education(session: Session, *, actor: Principal, data: schemas.PriorCredentialCreate) -> PriorCredential:
+    """Add education or a prior credential (Canadian or international) to the actor's portfolio."""
+    values = data.model_dump()
+    values["country"] = values["country"].upper()
+    return _add(session, actor, PriorCredential(learner_user_id=actor.user_id, **values), "education")  # type: ignore[no-any-return]
+
+
+def add_language(session: Session, *, actor: Principal, data: schemas.LanguageResultCreate) -> LanguageResult:
+    """Add a language test result (CLB 1–12 per skill)."""
+    return _add(session, actor, LanguageResult(learner_user_id=actor.user_id, **data.model_dump()), "language")  # type: ignore[no-any-return]
+
+
+def rate(session: Session, *, actor: Principal, data: schemas.SelfAssessmentIn) -> SelfAssessment:
+    """Set the actor's self-assessment of one competency (replacing an earlier rating)."""
+    row = repository.self_assessment(session, actor.user_id, data.competency_uri)
+    before = {"rating": row.rating} if row else None
+    if row is None:
+        row = SelfAssessment(learner_user_id=actor.user_id, **data.model_dump())
+        session.add(row)
+    else:
+        row.label, row.rating, row.note = data.label, data.rating, data.note
+    session.flush()
+    accounts_service.record_audit(
+        session, actor=actor, action="plar.portfolio.self_assessment.rated", entity_type="plar_self_assessment",
+        entity_id=row.id, before=before, after={"uri": row.competency_uri, "rating": row.rating},
+    )
+    return row
+
+
+def remove(session: Session, *, actor: Principal, kind: str, entry_id: str) -> None:
+    """Remove one of the actor's own portfolio entries (the evidence file stays until unreferenced)."""
+    model = _KINDS.get(kind)
+    row = repository.entry(session, model, entry_id) if model is not None else None
+    if row is None or row.learner_user_id != actor.user_id:
+        raise errors.UnknownEntry(f"no {kind} entry '{entry_id}' in your portfolio")
+    session.delete(row)
+    session.flush()
+    accounts_service.record_audit(
+        session, actor=actor, action=f"plar.portfolio.{kind}.removed", entity_type=row.__tablename__, entity_id=entry_id
+    )
+
+
+def get_evidence(session: Session, *, viewer: Principal, evidence_id: str) -> EvidenceDocument:
+    """Return one evidence document to its learner or to someone they consented to."""
+    doc = repository.entry(session, EvidenceDocument, evidence_id)
+    if doc is None:
+        raise errors.UnknownEntry(f"no evidence document '{evidence_id}'")
+    check_viewer(session, viewer=viewer, learner_id=doc.learner_user_id)
+    return doc
+
+
+def inference_texts(session: Session, learner_id: str) -> list[tuple[str, str]]:
+    """Return (source, text) pairs the inference engine reads: each job's title and duties, credentials, documents."""
+    out: list[tuple[str, str]] = []
+    for w in repository.entries_of(session, WorkExperience, learner_id):
+        out.append((f"work:{w.id}", f"{w.title}\n{w.duties}".strip()))
+    for c in repository.entries_of(session, PriorCredential, learner_id):
+        out.append((f"education:{c.id}", c.title))
+    for d in repository.entries_of(session, EvidenceDocument, learner_id):
+        if d.text:
+            out.append((f"evidence:{d.id}", d.text[:20_000]))
+    return out
