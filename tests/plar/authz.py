@@ -119,3 +119,12 @@ EXAMPLES: dict[str, Callable[[Session, User], Any]] = {
     f"GET {C}/credit.csv": _staff_case,
     f"GET {C}/gaps": _staff_case,
 }
+
+
+EXAMPLES.update({
+    "GET /plar/cases/{case_id}": _staff_case,
+    "POST /plar/cases/{case_id}/decisions": lambda session, owner: {
+        "path": _assigned_case(session, owner),
+        "form": {"competency_uri": URI, "result": "not_yet", "reasons": "Not enough evidence yet."},
+    },
+})

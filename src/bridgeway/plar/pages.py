@@ -1,0 +1,133 @@
+"""PLAR pages: the learner's portfolio and case status, the staff caseload, a case with the assessor's decision form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from bridgeway.accounts.deps import require
+from bridgeway.accounts.domain import Principal, Role, Scope
+from bridgeway.accounts.policy import RoutePolicy, allow
+from bridgeway.kit.clock import utcnow
+from bridgeway.kit.errors import InvalidInput
+from bridgeway.kit.http import DbSession, render
+from bridgeway.plar import domain, schemas
+from bridgeway.plar.service import cases, portfolio
+
+router = APIRouter(include_in_schema=False)
+
+R, W = Scope.PLAR_READ, Scope.PLAR_WRITE
+L, AD, AS, REG = Role.LEARNER, Role.ADVISOR, Role.ASSESSOR, Role.REGISTRAR
+Learner = Annotated[Principal, Depends(require(L, scope=R))]
+LearnerW = Annotated[Principal, Depends(require(L, scope=W))]
+Staff = Annotated[Principal, Depends(require(AD, AS, scope=R))]
+Viewer = Annotated[Principal, Depends(require(AD, AS, REG, L, scope=R))]
+Assessor = Annotated[Principal, Depends(require(AS, scope=W))]
+
+ROUTE_POLICIES: dict[str, RoutePolicy] = {
+    "GET /plar": allow(L, scope=R),
+    "POST /plar/work": allow(L, scope=W),
+    "GET /plar/caseload": allow(AD, AS, scope=R),
+    "GET /plar/cases/{case_id}": allow(AD, AS, REG, L, scope=R, tenant=True),
+    "POST /plar/cases/{case_id}/decisions": allow(AS, scope=W, tenant=True),
+}
+
+NAV_ITEMS: list[dict[str, Any]] = [
+    {"label": "My recognition (PLAR)", "href": "/plar", "roles": [L], "public": False, "top": False,
+     "description": "Your work history, education, languages and evidence, and where your recognition requests stand."},
+    {"label": "PLAR caseload", "href": "/plar/caseload", "roles": [AD, AS], "public": False, "top": True,
+     "description": "Recognition cases waiting on you: queues, ages and who must act next."},
+]
+
+RESULT_LABELS = {"recognised": "Recognised", "partly": "Partly recognised", "not_yet": "Not yet"}
+STATE_LABELS = {
+    "requested": "Requested", "self_assessment": "Self-assessment", "methods": "Choosing methods",
+    "fee": "Fee to record", "assessment": "Assessment", "more_evidence": "More evidence requested",
+    "moderation": "Moderation", "outcome": "Outcome", "appealed": "Appealed", "ineligible": "Not eligible",
+}
+WAITING_LABELS = {"learner": "the learner", "advisor": "an advisor", "assessor": "the assessor",
+                  "moderator": "a second assessor", "nobody": "nobody"}
+
+
+def _view(case: Any) -> dict[str, Any]:
+    read = cases.read(case)
+    age = (utcnow() - case.state_changed_at).days
+    return {"case": read, "age_days": age, "state_label": STATE_LABELS[read.state],
+            "waiting_label": WAITING_LABELS[read.waiting_on]}
+
+
+@router.get("/plar", response_class=HTMLResponse)
+def learner_home(request: Request, session: DbSession, principal: Learner) -> HTMLResponse:
+    """The learner's portfolio and recognition cases."""
+    return render(request, "plar/portfolio.html", {
+        "portfolio": portfolio.get(session, viewer=principal, learner_id=principal.user_id),
+        "cases": [_view(c) for c in cases.list_for_learner(session, actor=principal)],
+        "error": None,
+    })
+
+
+@router.post("/plar/work", response_class=HTMLResponse, response_model=None)
+def add_work(
+    request: Request,
+    session: DbSession,
+    principal: LearnerW,
+    employer: Annotated[str, Form()],
+    title: Annotated[str, Form()],
+    start_on: Annotated[date, Form()],
+    end_on: Annotated[date | None, Form()] = None,
+    duties: Annotated[str, Form()] = "",
+    occupation_code: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Add a job to the learner's work history from the form."""
+    try:
+        data = schemas.WorkExperienceCreate(employer=employer, title=title, start_on=start_on, end_on=end_on,
+                                            duties=duties, occupation_code=occupation_code or None)
+    except ValidationError as exc:
+        raise InvalidInput("the job could not be saved", detail=[e["msg"] for e in exc.errors()]) from None
+    portfolio.add_work(session, actor=principal, data=data)
+    return RedirectResponse("/plar", status_code=303)
+
+
+@router.get("/plar/caseload", response_class=HTMLResponse)
+def caseload(request: Request, session: DbSession, principal: Staff, everyone: bool = False) -> HTMLResponse:
+    """Open cases the staff member advises, assesses or moderates, oldest first, with who must act."""
+    rows = [_view(c) for c in cases.caseload(session, actor=principal, mine=not everyone)]
+    return render(request, "plar/caseload.html", {"rows": rows, "everyone": everyone})
+
+
+def _case_page(request: Request, session: Session, principal: Principal, case_id: str, error: str | None = None,
+               status_code: int = 200) -> HTMLResponse:
+    case = cases.get_for(session, viewer=principal, case_id=case_id)
+    can_decide = case.assessor_user_id == principal.user_id and case.state == domain.CaseState.ASSESSMENT.value
+    return render(request, "plar/case.html", {
+        **_view(case), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
+        "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
+    }, status_code=status_code)
+
+
+@router.get("/plar/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: str, request: Request, session: DbSession, principal: Viewer) -> HTMLResponse:
+    """One case: status, competencies with methods and decisions, the pre-assessment, the decision form."""
+    return _case_page(request, session, principal, case_id)
+
+
+@router.post("/plar/cases/{case_id}/decisions", response_class=HTMLResponse, response_model=None)
+async def decide(case_id: str, request: Request, session: DbSession, principal: Assessor) -> HTMLResponse | RedirectResponse:
+    """Record the assessor's decision on one competency (reasons required; the assigned assessor only)."""
+    form = await request.form()
+    rules = {r: form.get(f"rule_{r}") == "on" for r in domain.RULES_OF_EVIDENCE}
+    try:
+        data = schemas.DecisionIn(competency_uri=str(form.get("competency_uri") or ""),
+                                  result=str(form.get("result") or ""), reasons=str(form.get("reasons") or ""),
+                                  rules=rules)
+        cases.decide(session, actor=principal, case_id=case_id, data=data)
+    except ValidationError:
+        return _case_page(request, session, principal, case_id, error="The form is incomplete.", status_code=422)
+    except InvalidInput as exc:  # no reasons, an unknown result, rules of evidence unmet: nothing was saved
+        return _case_page(request, session, principal, case_id, error=exc.message, status_code=422)
+    return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
