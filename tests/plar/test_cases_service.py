@@ -8,12 +8,15 @@ from sqlalchemy.orm import Session
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal, Role
 from bridgeway.accounts.errors import ConsentRequired
+from bridgeway.config import Settings
+from bridgeway.credentials import service as credentials_service
 from bridgeway.kit.errors import InvalidInput
 from bridgeway.plar import schemas
 from bridgeway.plar.errors import IncompleteCase, InvalidTransition, WrongParty
 from bridgeway.plar.models import RecognitionCase
-from bridgeway.plar.service import cases, portfolio
+from bridgeway.plar.service import cases, outcomes, portfolio
 from tests.factories.accounts import create_institution, create_user
+from tests.factories.catalog import create_published, create_staff
 from tests.factories.plar import (
     BLUEPRINT,
     SAFETY,
@@ -128,3 +131,28 @@ def test_pre_assessment_of_an_empty_portfolio_is_refused(session: Session) -> No
     consent_to_institution(session, p.learner_user, p.inst.id)
     with pytest.raises(IncompleteCase):
         cases.pre_assess(session, actor=p.advisor, case_id=case.id, engine_provider=fake_engine)
+
+
+def test_a_catalogue_micro_credential_is_issued_as_plar_when_its_competencies_are_recognised(
+    session: Session, settings: Settings
+) -> None:
+    p = People(session)
+    staff = create_staff(session, institution=p.inst)
+    version = create_published(session, staff)
+    body = case_body(p.inst.id)
+    body["courses"][0]["opportunity_id"] = version.opportunity_id
+    case = cases.request(session, actor=p.learner, data=schemas.CaseCreate.model_validate(body))
+    case.state, case.assessor_user_id = "assessment", p.assessor.user_id
+    all_met = {"valid": True, "sufficient": True, "authentic": True, "current": True}
+    for uri in (WELD, BLUEPRINT, SAFETY):
+        cases.decide(session, actor=p.assessor, case_id=case.id, data=schemas.DecisionIn(
+            competency_uri=uri, result="recognised", reasons="Met the standard in every task.", rules=all_met))
+    p.inst.plar_policy = {"moderation": "never"}
+    cases.complete_assessment(session, actor=p.assessor, case_id=case.id)
+    outcomes.issue_credentials(session, settings=settings, actor=p.registrar, case_id=case.id)
+    credential_id = case.courses[0]["credential_id"]
+    issued = credentials_service.get(session, credential_id=credential_id)
+    assert issued.kind == "plar"
+    assert issued.learner_user_id == p.learner.user_id
+    outcomes.issue_credentials(session, settings=settings, actor=p.registrar, case_id=case.id)
+    assert case.courses[0]["credential_id"] == credential_id

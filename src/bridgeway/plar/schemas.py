@@ -125,6 +125,10 @@ class CourseIn(_In):
     title: str = Field(min_length=1, max_length=255)
     credits: float = Field(gt=0, le=100)
     competency_uris: list[str] = Field(default_factory=list, max_length=100)
+    opportunity_id: str | None = Field(
+        default=None, max_length=36,
+        description="A published catalogue micro-credential issued (as PLAR) when all its competencies are recognised",
+    )
 
 
 class TargetCompetency(_In):

@@ -124,10 +124,32 @@ def issue_credentials(session: Session, *, settings: Settings, actor: Principal,
             session, settings=settings, institution_id=case.institution_id, request=request, actor=actor
         )
         item.credential_id = credential.id
+    _issue_catalog_micro_credentials(session, settings=settings, actor=actor, case=case)
     session.flush()
     accounts_service.record_audit(
         session, actor=actor, action="plar.case.credentials_issued", entity_type="plar_case", entity_id=case.id,
         institution_id=case.institution_id,
-        after={c.competency_uri: c.credential_id for c in case.competencies if c.credential_id},
+        after={"competencies": {c.competency_uri: c.credential_id for c in case.competencies if c.credential_id},
+               "micro_credentials": {c["opportunity_id"]: c.get("credential_id") for c in case.courses or []
+                                     if c.get("opportunity_id")}},
     )
     return case
+
+
+def _issue_catalog_micro_credentials(
+    session: Session, *, settings: Settings, actor: Principal, case: RecognitionCase
+) -> None:
+    """Issue each catalogue micro-credential of the case whose competencies are all recognised (as PLAR)."""
+    done = {c.competency_uri for c in case.competencies if c.result == Result.RECOGNISED.value}
+    courses = [dict(c) for c in case.courses or []]
+    for course in courses:
+        uris = course.get("competency_uris") or []
+        if not course.get("opportunity_id") or course.get("credential_id") or not uris or not set(uris) <= done:
+            continue
+        credential = credentials_service.issue_for_completion(
+            session, settings=settings, opportunity_id=course["opportunity_id"],
+            learner_user_id=case.learner_user_id, actor=actor, result="Recognised", plar=True,
+            source_type="plar_case", source_id=case.id,
+        )
+        course["credential_id"] = credential.id
+    case.courses = courses  # reassigned so the JSON column is written
