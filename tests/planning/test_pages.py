@@ -156,3 +156,25 @@ def test_an_advisor_sees_a_client_only_with_consent_and_keeps_notes(
     assert gaps.status_code == 200
     assert 'data-status="missing"' in gaps.text
     assert client.post(f"/planning/clients/{learner.id}/notes", data={"body": "   "}).status_code == 422
+
+
+def test_an_employer_sees_bars_and_a_heat_map_of_consenting_employees_only(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
+    employer_user = create_user(session, Role.EMPLOYER)
+    consenting = create_user(session)
+    other = create_user(session)
+    for person in (consenting, other):
+        planning_service.save_profile(session, actor=principal_of(person), data=welder.profile())
+    accounts_service.grant_consent(session, actor=principal_of(consenting), grantee_kind=ConsentGrantee.EMPLOYER,
+                                   grantee_id=employer_user.employer_id)
+    session.commit()
+    sign_in(client, session, employer_user)
+    page = client.get("/planning/workforce", params={"target": WELDER})
+    assert page.status_code == 200, page.text
+    assert page.text.count('data-testid="heatmap-row"') == 1
+    assert consenting.display_name in page.text
+    assert other.display_name not in page.text
+    assert 'data-testid="gap-bar"' in page.text
+    assert 'data-status="missing"' in page.text
+    assert "Lacunes de l’effectif" in client.get("/planning/workforce", params={"target": WELDER, "lang": "fr"}).text

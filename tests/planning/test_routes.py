@@ -217,3 +217,20 @@ def test_an_advisor_asking_for_an_unknown_client_gets_not_found(session: Session
     advisor = create_user(session, Role.ADVISOR, institution=create_institution(session))
     response = client.get(f"/api/v1/planning/clients/{Competency.__tablename__}/profile", headers=bearer(session, advisor))
     assert response.status_code == 404
+
+
+def test_the_workforce_report_counts_only_people_who_consented_to_the_employer(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
+    employer_user = create_user(session, Role.EMPLOYER)
+    consenting, _ = learner_with_profile(session, client, welder.profile())
+    learner_with_profile(session, client, welder.profile())
+    accounts_service.grant_consent(session, actor=principal_of(consenting), grantee_kind=ConsentGrantee.EMPLOYER,
+                                   grantee_id=employer_user.employer_id)
+    response = client.get("/api/v1/planning/workforce", params={"target": WELDER}, headers=bearer(session, employer_user))
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert [p["id"] for p in report["people"]] == [consenting.id]
+    first = report["requirements"][0]
+    assert first["competency_id"] == welder.gap
+    assert (first["missing"], first["gap_share"]) == (1, 1.0)

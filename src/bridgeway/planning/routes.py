@@ -22,6 +22,7 @@ VIEWERS = (Role.LEARNER, Role.ADVISOR)
 LearnerReader = Annotated[Principal, Depends(require(Role.LEARNER, scope=Scope.PLANNING_READ))]
 LearnerWriter = Annotated[Principal, Depends(require(Role.LEARNER, scope=Scope.PLANNING_WRITE))]
 AdvisorReader = Annotated[Principal, Depends(require(Role.ADVISOR, scope=Scope.PLANNING_READ))]
+EmployerReader = Annotated[Principal, Depends(require(Role.EMPLOYER, scope=Scope.PLANNING_READ))]
 Reader = Annotated[Principal, Depends(require(*VIEWERS, scope=Scope.PLANNING_READ))]
 
 Taxonomy = Annotated[str, Query(pattern="^(esco|noc|onet)$", description="esco, noc or onet")]
@@ -147,6 +148,15 @@ def pathway(
     return service.to_jsonable(report)
 
 
+@router.get("/workforce")
+def workforce(
+    request: Request, session: DbSession, principal: EmployerReader, target: Target, taxonomy: Taxonomy = "esco"
+) -> dict[str, Any]:
+    """Aggregate gaps of the employees or candidates who consented to the employer, against one occupation."""
+    return service.workforce_gaps(session, viewer=principal, taxonomy=taxonomy, target=target,
+                                  data_dir=data_dir(request))
+
+
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_READ),
     "PUT /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_WRITE),
@@ -154,4 +164,5 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /api/v1/planning/transitions": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/gaps": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/plan": allow(*VIEWERS, scope=Scope.PLANNING_READ),
+    "GET /api/v1/planning/workforce": allow(Role.EMPLOYER, scope=Scope.PLANNING_READ),
 }

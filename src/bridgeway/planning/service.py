@@ -499,3 +499,59 @@ def clients(session: Session, *, viewer: Any) -> list[Any]:
     ids = accounts_service.consenting_learner_ids(session, viewer=viewer)
     users = [session.get(User, i) for i in ids]
     return sorted((u for u in users if u is not None and u.deleted_at is None), key=lambda u: u.display_name)
+
+
+def workforce_gaps(
+    session: Session, *, viewer: Any, taxonomy: str, target: str, data_dir: Path | None = None, columns: int = 12
+) -> dict[str, Any]:
+    """The aggregate gaps of the people who let this employer see their profile, against one occupation.
+
+    Only learners who consented to the viewer (or the viewer's organisation) are counted; those without a
+    stored competency are listed as `without_profile`. Requirements are ordered by the share of people missing
+    them (essential first); the heat map keeps the `columns` widest gaps.
+    """
+    from bridgeway.accounts.models import User
+
+    space = load_space(taxonomy, data_dir)
+    row = learner_engine.resolve_occupation(space, target)
+    people: list[dict[str, Any]] = []
+    without: list[str] = []
+    reports: list[gap_engine.GapReport] = []
+    for user in clients(session, viewer=viewer):
+        if not isinstance(user, User):
+            continue
+        profile, _ = stored_profile(session, learner_id=user.id)
+        if not profile.competencies:
+            without.append(user.display_name)
+            continue
+        report = gap_engine.analyse(
+            space, row, _profile_vector(space, profile), met_threshold=profile.evidence_weights.met_threshold
+        )
+        reports.append(report)
+        people.append({
+            "id": user.id,
+            "name": user.display_name,
+            "readiness": round(report.readiness, 4),
+            "cells": {r.competency_id: {"status": r.status, "credit": round(r.credit, 3)} for r in report.requirements},
+        })
+    requirements: list[dict[str, Any]] = []
+    if reports:
+        n = len(reports)
+        for req in reports[0].requirements:
+            statuses = [p["cells"].get(req.competency_id, {}).get("status", "missing") for p in people]
+            requirements.append({
+                "competency_id": req.competency_id, "label": req.label, "source": req.source, "kind": req.kind,
+                "importance": req.importance,
+                "met": statuses.count("met"), "partly": statuses.count("partly"), "missing": statuses.count("missing"),
+                "gap_share": round((statuses.count("missing") + 0.5 * statuses.count("partly")) / n, 4),
+            })
+        requirements.sort(key=lambda r: (r["kind"] != "essential", -r["gap_share"], -r["importance"], r["label"]))
+    return {
+        "target": space.codes[row],
+        "title": space.titles[row],
+        "taxonomy": taxonomy,
+        "people": people,
+        "without_profile": without,
+        "requirements": requirements,
+        "heatmap_columns": [r["competency_id"] for r in requirements[:columns]],
+    }

@@ -6,11 +6,12 @@ from fastapi import APIRouter
 
 from bridgeway.accounts.domain import Role
 from bridgeway.accounts.policy import RoutePolicy, merge
-from bridgeway.planning.pages import advisor, learner
+from bridgeway.planning.pages import advisor, employer, learner
 
 router = APIRouter(include_in_schema=False)
 router.include_router(learner.router)
 router.include_router(advisor.router)
+router.include_router(employer.router)
 
 NAV_ITEMS = [
     {"label": "My options", "href": "/planning", "roles": [Role.LEARNER], "public": False, "top": True,
@@ -19,6 +20,8 @@ NAV_ITEMS = [
      "top": False, "description": "What you can do, your languages, and when and how you can study."},
     {"label": "Clients' pathways", "href": "/planning/clients", "roles": [Role.ADVISOR], "public": False,
      "top": True, "description": "Options, gaps and pathways of the learners who consented, with your notes."},
+    {"label": "Workforce gaps", "href": "/planning/workforce", "roles": [Role.EMPLOYER], "public": False,
+     "top": True, "description": "The gaps of your consenting employees or candidates against a role, in charts."},
 ]
 
-ROUTE_POLICIES: dict[str, RoutePolicy] = merge(learner.ROUTE_POLICIES, advisor.ROUTE_POLICIES)
+ROUTE_POLICIES: dict[str, RoutePolicy] = merge(learner.ROUTE_POLICIES, advisor.ROUTE_POLICIES, employer.ROUTE_POLICIES)
