@@ -21,19 +21,32 @@ _n = [0]
 def _learner(session: Session, institution_id: str | None, *, consent: bool = True) -> User:
     _n[0] += 1
     learner = accounts_service.create_user(
-        session, email=f"plar-learner-{_n[0]}-{(institution_id or 'x')[:8]}@authz.example", display_name="Learner",
-        roles=[Role.LEARNER], institution_id=institution_id,
+        session,
+        email=f"plar-learner-{_n[0]}-{(institution_id or 'x')[:8]}@authz.example",
+        display_name="Learner",
+        roles=[Role.LEARNER],
+        institution_id=institution_id,
     )
     if consent and institution_id is not None:
-        accounts_service.grant_consent(session, actor=accounts_service.principal_for(learner),
-                                       grantee_kind=ConsentGrantee.INSTITUTION, grantee_id=institution_id)
+        accounts_service.grant_consent(
+            session,
+            actor=accounts_service.principal_for(learner),
+            grantee_kind=ConsentGrantee.INSTITUTION,
+            grantee_id=institution_id,
+        )
     return learner
 
 
 def _case(session: Session, *, learner_id: str, institution_id: str, assessor_id: str | None = None) -> str:
     case = RecognitionCase(
-        institution_id=institution_id, learner_user_id=learner_id, target_kind="program", target_ref="P",
-        target_label="Program", courses=[], state=CaseState.REQUESTED.value, pre_assessment=[],
+        institution_id=institution_id,
+        learner_user_id=learner_id,
+        target_kind="program",
+        target_ref="P",
+        target_label="Program",
+        courses=[],
+        state=CaseState.REQUESTED.value,
+        pre_assessment=[],
         assessor_user_id=assessor_id,
         competencies=[CaseCompetency(position=0, competency_uri=URI, label="C", evidence_ids=[], rules={})],
     )
@@ -53,8 +66,11 @@ def _assigned_case(session: Session, owner: User) -> dict[str, Any]:
     """A case at the owner's institution with the owner as its assessor."""
     assert owner.institution_id is not None
     learner = _learner(session, owner.institution_id)
-    return {"case_id": _case(session, learner_id=learner.id, institution_id=owner.institution_id,
-                             assessor_id=owner.id)}
+    return {
+        "case_id": _case(
+            session, learner_id=learner.id, institution_id=owner.institution_id, assessor_id=owner.id
+        )
+    }
 
 
 def _own_case(session: Session, owner: User) -> dict[str, Any]:
@@ -63,9 +79,12 @@ def _own_case(session: Session, owner: User) -> dict[str, Any]:
     return {"case_id": _case(session, learner_id=owner.id, institution_id=institution_id)}
 
 
-def _with(make: Callable[[Session, User], dict[str, Any]], body: dict[str, Any]) -> Callable[[Session, User], dict[str, Any]]:
+def _with(
+    make: Callable[[Session, User], dict[str, Any]], body: dict[str, Any]
+) -> Callable[[Session, User], dict[str, Any]]:
     def build(session: Session, owner: User) -> dict[str, Any]:
         return {"path": make(session, owner), "json": body}
+
     return build
 
 
@@ -77,15 +96,23 @@ def _consenting_learner(session: Session, owner: User) -> dict[str, Any]:
 def _evidence(session: Session, owner: User) -> dict[str, Any]:
     assert owner.institution_id is not None
     learner = _learner(session, owner.institution_id)
-    doc = EvidenceDocument(learner_user_id=learner.id, sha256="0" * 64, media_type="text/plain", filename="a.txt",
-                           size_bytes=1, description="")
+    doc = EvidenceDocument(
+        learner_user_id=learner.id,
+        sha256="0" * 64,
+        media_type="text/plain",
+        filename="a.txt",
+        size_bytes=1,
+        description="",
+    )
     session.add(doc)
     session.flush()
     return {"evidence_id": doc.id}
 
 
 def _own_work(session: Session, owner: User) -> dict[str, Any]:
-    row = WorkExperience(learner_user_id=owner.id, employer="E", title="T", start_on=date(2020, 1, 1), duties="")
+    row = WorkExperience(
+        learner_user_id=owner.id, employer="E", title="T", start_on=date(2020, 1, 1), duties=""
+    )
     session.add(row)
     session.flush()
     return {"kind": "work", "entry_id": row.id}
@@ -101,15 +128,17 @@ EXAMPLES: dict[str, Callable[[Session, User], Any]] = {
     f"GET {C}": _staff_case,
     f"POST {C}/eligibility": _with(_staff_case, {"eligible": True}),
     f"POST {C}/self-assessment": _own_case,
-    f"POST {C}/methods": _with(_staff_case, {"assessor_user_id": "x", "methods": [{"competency_uri": URI,
-                                                                                  "method": "portfolio"}]}),
+    f"POST {C}/methods": _with(
+        _staff_case, {"assessor_user_id": "x", "methods": [{"competency_uri": URI, "method": "portfolio"}]}
+    ),
     f"POST {C}/fee": _with(_staff_case, {"amount_cents": 0}),
     f"POST {C}/evidence": _with(_own_case, {"competency_uri": URI, "evidence_ids": []}),
     f"POST {C}/evidence-requests": _with(_assigned_case, {"reason": "More, please."}),
     f"POST {C}/evidence-provided": _own_case,
     f"POST {C}/pre-assessment": _staff_case,
-    f"POST {C}/decisions": _with(_assigned_case, {"competency_uri": URI, "result": "not_yet",
-                                                  "reasons": "Not enough evidence yet."}),
+    f"POST {C}/decisions": _with(
+        _assigned_case, {"competency_uri": URI, "result": "not_yet", "reasons": "Not enough evidence yet."}
+    ),
     f"POST {C}/complete": _assigned_case,
     f"POST {C}/moderation": _with(_staff_case, {"agree": True}),
     f"POST {C}/appeal": _with(_own_case, {"reason": "Please look again."}),
@@ -121,10 +150,12 @@ EXAMPLES: dict[str, Callable[[Session, User], Any]] = {
 }
 
 
-EXAMPLES.update({
-    "GET /plar/cases/{case_id}": _staff_case,
-    "POST /plar/cases/{case_id}/decisions": lambda session, owner: {
-        "path": _assigned_case(session, owner),
-        "form": {"competency_uri": URI, "result": "not_yet", "reasons": "Not enough evidence yet."},
-    },
-})
+EXAMPLES.update(
+    {
+        "GET /plar/cases/{case_id}": _staff_case,
+        "POST /plar/cases/{case_id}/decisions": lambda session, owner: {
+            "path": _assigned_case(session, owner),
+            "form": {"competency_uri": URI, "result": "not_yet", "reasons": "Not enough evidence yet."},
+        },
+    }
+)

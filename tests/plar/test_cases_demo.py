@@ -13,7 +13,9 @@ from tests.factories.accounts import create_institution, create_user
 
 def test_the_demo_opens_one_case_at_assessment_and_seeding_twice_adds_nothing(session: Session) -> None:
     inst = create_institution(session)
-    users = {r: create_user(session, r, institution=inst) for r in (Role.LEARNER, Role.ADVISOR, Role.ASSESSOR)}
+    users = {
+        r: create_user(session, r, institution=inst) for r in (Role.LEARNER, Role.ADVISOR, Role.ASSESSOR)
+    }
     first = demo.seed(session, institution=inst, users=users)
     assert len(first["created"]) == 2
     assert demo.seed(session, institution=inst, users=users)["created"] == []

@@ -36,13 +36,15 @@ def test_refusing_eligibility_or_appealing_without_a_reason_is_refused() -> None
         domain.transition(CaseState.REQUESTED, Action.REFUSE_ELIGIBILITY, reason="   ")
     with pytest.raises(InvalidDecision):
         domain.transition(CaseState.OUTCOME, Action.APPEAL)
-    assert domain.transition(CaseState.OUTCOME, Action.APPEAL, reason="The exam missed my welding tickets")[0] is (
-        CaseState.APPEALED
-    )
+    assert domain.transition(CaseState.OUTCOME, Action.APPEAL, reason="The exam missed my welding tickets")[
+        0
+    ] is (CaseState.APPEALED)
 
 
 def test_an_assessor_may_ask_for_more_evidence_and_the_learner_brings_it_back() -> None:
-    state, _ = domain.transition(CaseState.ASSESSMENT, Action.REQUEST_EVIDENCE, reason="A letter from the employer")
+    state, _ = domain.transition(
+        CaseState.ASSESSMENT, Action.REQUEST_EVIDENCE, reason="A letter from the employer"
+    )
     assert state is CaseState.MORE_EVIDENCE
     assert domain.WAITING_ON[state] is Party.LEARNER
     assert domain.transition(state, Action.PROVIDE_EVIDENCE)[0] is CaseState.ASSESSMENT
@@ -110,7 +112,9 @@ def test_excluded_courses_and_residency_limit_credit() -> None:
 
 def test_a_partly_recognised_course_earns_no_credit_and_remains_a_gap() -> None:
     results = {"u:weld": Result.RECOGNISED, "u:blueprint": Result.PARTLY}
-    award = domain.advanced_standing({"cap_percent": 100}, COURSES, [u for u, r in results.items() if r is Result.RECOGNISED])
+    award = domain.advanced_standing(
+        {"cap_percent": 100}, COURSES, [u for u, r in results.items() if r is Result.RECOGNISED]
+    )
     assert [c.code for c in award.courses if c.granted] == ["WLD101"]
     assert domain.gaps(["u:weld", "u:blueprint", "u:safety"], results) == ["u:blueprint", "u:safety"]
 

@@ -34,20 +34,32 @@ class People:
         self.inst = create_institution(session)
         self.learner_user = create_user(session, Role.LEARNER, institution=self.inst)
         self.learner = accounts_service.principal_for(self.learner_user)
-        self.advisor = accounts_service.principal_for(create_user(session, Role.ADVISOR, institution=self.inst))
-        self.assessor = accounts_service.principal_for(create_user(session, Role.ASSESSOR, institution=self.inst))
-        self.registrar = accounts_service.principal_for(create_user(session, Role.REGISTRAR, institution=self.inst))
+        self.advisor = accounts_service.principal_for(
+            create_user(session, Role.ADVISOR, institution=self.inst)
+        )
+        self.assessor = accounts_service.principal_for(
+            create_user(session, Role.ASSESSOR, institution=self.inst)
+        )
+        self.registrar = accounts_service.principal_for(
+            create_user(session, Role.REGISTRAR, institution=self.inst)
+        )
 
 
 def _at_methods(session: Session, p: People) -> RecognitionCase:
-    case = cases.request(session, actor=p.learner, data=schemas.CaseCreate.model_validate(case_body(p.inst.id)))
+    case = cases.request(
+        session, actor=p.learner, data=schemas.CaseCreate.model_validate(case_body(p.inst.id))
+    )
     cases.decide_eligibility(session, actor=p.advisor, case_id=case.id, eligible=True)
     for uri in (WELD, BLUEPRINT, SAFETY):
-        portfolio.rate(session, actor=p.learner, data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=3))
+        portfolio.rate(
+            session, actor=p.learner, data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=3)
+        )
     return cases.submit_self_assessment(session, actor=p.learner, case_id=case.id)
 
 
-def _methods(assessor: Principal | str, uris: tuple[str, ...] = (WELD, BLUEPRINT, SAFETY)) -> schemas.MethodsIn:
+def _methods(
+    assessor: Principal | str, uris: tuple[str, ...] = (WELD, BLUEPRINT, SAFETY)
+) -> schemas.MethodsIn:
     ident = assessor if isinstance(assessor, str) else assessor.user_id
     return schemas.MethodsIn.model_validate(
         {"assessor_user_id": ident, "methods": [{"competency_uri": u, "method": "portfolio"} for u in uris]}
@@ -84,11 +96,18 @@ def test_only_an_advisor_may_choose_methods(session: Session) -> None:
 
 def test_a_refused_eligibility_needs_a_reason_and_ends_the_case(session: Session) -> None:
     p = People(session)
-    case = cases.request(session, actor=p.learner, data=schemas.CaseCreate.model_validate(case_body(p.inst.id)))
+    case = cases.request(
+        session, actor=p.learner, data=schemas.CaseCreate.model_validate(case_body(p.inst.id))
+    )
     with pytest.raises(InvalidInput):
         cases.decide_eligibility(session, actor=p.advisor, case_id=case.id, eligible=False, reason="")
-    cases.decide_eligibility(session, actor=p.advisor, case_id=case.id, eligible=False,
-                             reason="The program does not admit PLAR for first-year courses.")
+    cases.decide_eligibility(
+        session,
+        actor=p.advisor,
+        case_id=case.id,
+        eligible=False,
+        reason="The program does not admit PLAR for first-year courses.",
+    )
     assert case.state == "ineligible"
     with pytest.raises(InvalidTransition):
         cases.submit_self_assessment(session, actor=p.learner, case_id=case.id)
@@ -102,7 +121,9 @@ def test_a_course_naming_a_competency_outside_the_request_is_refused(session: Se
         cases.request(session, actor=p.learner, data=schemas.CaseCreate.model_validate(body))
 
 
-def test_pre_assessment_needs_the_learners_consent_then_proposes_competencies_with_evidence(session: Session) -> None:
+def test_pre_assessment_needs_the_learners_consent_then_proposes_competencies_with_evidence(
+    session: Session,
+) -> None:
     p = People(session)
     case = _at_methods(session, p)
     give_work_history(session, p.learner_user)
@@ -112,8 +133,10 @@ def test_pre_assessment_needs_the_learners_consent_then_proposes_competencies_wi
     cases.pre_assess(session, actor=p.advisor, case_id=case.id, engine_provider=fake_engine)
     found = {d["uri"]: d for d in case.pre_assessment}
     assert found[WELD]["in_case"]
-    assert any("Welded" in " ".join(e["words"]) or "welding" in " ".join(e["words"]).lower()
-               for e in found[WELD]["evidence"])
+    assert any(
+        "Welded" in " ".join(e["words"]) or "welding" in " ".join(e["words"]).lower()
+        for e in found[WELD]["evidence"]
+    )
 
 
 def test_pre_assessment_of_unreadable_entries_proposes_nothing_rather_than_failing(session: Session) -> None:
@@ -145,8 +168,17 @@ def test_a_catalogue_micro_credential_is_issued_as_plar_when_its_competencies_ar
     case.state, case.assessor_user_id = "assessment", p.assessor.user_id
     all_met = {"valid": True, "sufficient": True, "authentic": True, "current": True}
     for uri in (WELD, BLUEPRINT, SAFETY):
-        cases.decide(session, actor=p.assessor, case_id=case.id, data=schemas.DecisionIn(
-            competency_uri=uri, result="recognised", reasons="Met the standard in every task.", rules=all_met))
+        cases.decide(
+            session,
+            actor=p.assessor,
+            case_id=case.id,
+            data=schemas.DecisionIn(
+                competency_uri=uri,
+                result="recognised",
+                reasons="Met the standard in every task.",
+                rules=all_met,
+            ),
+        )
     p.inst.plar_policy = {"moderation": "never"}
     cases.complete_assessment(session, actor=p.assessor, case_id=case.id)
     outcomes.issue_credentials(session, settings=settings, actor=p.registrar, case_id=case.id)

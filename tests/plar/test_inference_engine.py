@@ -264,7 +264,8 @@ def test_the_evaluation_halves_share_no_occupation_group_or_skill(shared_data_di
     for q in queries:
         by_split[q.split].add(q.key[:5] if q.set_name != "esco-altlabels" else q.key)
         assert q.gold
-    assert by_split["dev"] and by_split["test"]
+    assert by_split["dev"]
+    assert by_split["test"]
     assert not by_split["dev"] & by_split["test"]
     assert {q.set_name for q in queries} == {
         "esco-altlabels",

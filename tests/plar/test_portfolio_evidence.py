@@ -26,8 +26,11 @@ def _docx(text: str = "Welded steel frames") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", f'<w:document><w:body><w:p><w:r><w:t xml:space="preserve">{text}</w:t>'
-                                          "</w:r></w:p></w:body></w:document>")
+        zf.writestr(
+            "word/document.xml",
+            f'<w:document><w:body><w:p><w:r><w:t xml:space="preserve">{text}</w:t>'
+            "</w:r></w:p></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
@@ -43,7 +46,10 @@ def test_a_pdf_a_docx_and_plain_text_are_recognised_by_their_content() -> None:
     media, text = evidence.sniff(_docx("Read blueprints &amp; cut parts"), "cv.docx")
     assert media == evidence.DOCX
     assert text == "Read blueprints & cut parts"
-    assert evidence.sniff("Soudé des cadres d'acier".encode(), "notes.txt") == (evidence.TEXT, "Soudé des cadres d'acier")
+    assert evidence.sniff("Soudé des cadres d'acier".encode(), "notes.txt") == (
+        evidence.TEXT,
+        "Soudé des cadres d'acier",
+    )
 
 
 @pytest.mark.parametrize(
@@ -59,7 +65,9 @@ def test_a_pdf_a_docx_and_plain_text_are_recognised_by_their_content() -> None:
         ("café".encode("latin-1"), "notes.txt", "UTF-8"),
     ],
 )
-def test_unreadable_or_mislabelled_files_are_refused_with_a_reason(content: bytes, name: str, why: str) -> None:
+def test_unreadable_or_mislabelled_files_are_refused_with_a_reason(
+    content: bytes, name: str, why: str
+) -> None:
     with pytest.raises(UnreadableEvidence) as exc:
         evidence.sniff(content, name)
     assert why in exc.value.message
@@ -72,8 +80,12 @@ def test_an_upload_is_stored_under_its_sha256_outside_the_database(
     learner = create_user(session, Role.LEARNER)
     h = bearer(session, learner)
     docx = _docx()
-    r = client.post(f"{P}/portfolio/evidence", headers=h, files={"file": ("cv.docx", docx, "application/pdf")},
-                    data={"description": "Résumé"})
+    r = client.post(
+        f"{P}/portfolio/evidence",
+        headers=h,
+        files={"file": ("cv.docx", docx, "application/pdf")},
+        data={"description": "Résumé"},
+    )
     assert r.status_code == 201, r.text
     digest = hashlib.sha256(docx).hexdigest()
     assert r.json()["sha256"] == digest
@@ -84,21 +96,34 @@ def test_an_upload_is_stored_under_its_sha256_outside_the_database(
     assert got.content == docx
 
 
-def test_an_oversized_upload_is_refused_and_nothing_is_saved(client: TestClient, session: Session, settings: Settings) -> None:
+def test_an_oversized_upload_is_refused_and_nothing_is_saved(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     learner = create_user(session, Role.LEARNER)
     h = bearer(session, learner)
     big = b"a" * (settings.max_upload_bytes + 1)
     r = client.post(f"{P}/portfolio/evidence", headers=h, files={"file": ("big.txt", big, "text/plain")})
     assert r.status_code == 413
-    assert session.scalar(select(func.count()).select_from(EvidenceDocument)
-                          .where(EvidenceDocument.learner_user_id == learner.id)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(EvidenceDocument)
+            .where(EvidenceDocument.learner_user_id == learner.id)
+        )
+        == 0
+    )
     assert not settings.evidence_dir.exists() or not any(settings.evidence_dir.rglob("*"))
 
 
-def test_a_docx_that_is_really_something_else_is_refused_over_the_api(client: TestClient, session: Session) -> None:
+def test_a_docx_that_is_really_something_else_is_refused_over_the_api(
+    client: TestClient, session: Session
+) -> None:
     learner = create_user(session, Role.LEARNER)
-    r = client.post(f"{P}/portfolio/evidence", headers=bearer(session, learner),
-                    files={"file": ("cv.docx", b"just some text pretending", "application/octet-stream")})
+    r = client.post(
+        f"{P}/portfolio/evidence",
+        headers=bearer(session, learner),
+        files={"file": ("cv.docx", b"just some text pretending", "application/octet-stream")},
+    )
     assert r.status_code == 422
     assert r.json()["error"] == "unreadable_evidence"
 
@@ -108,17 +133,59 @@ def test_a_learner_builds_a_portfolio_with_international_education_and_language_
 ) -> None:
     learner = create_user(session, Role.LEARNER)
     h = bearer(session, learner)
-    assert client.post(f"{P}/portfolio/education", headers=h, json={
-        "title": "Diploma in Mechanical Engineering", "institution_name": "Polytechnic of Manila", "country": "ph",
-        "level": "diploma", "awarded_on": "2010-04-01", "evaluation_report_ref": "WES-1234567"}).status_code == 201
-    assert client.post(f"{P}/portfolio/languages", headers=h, json={
-        "test_name": "CELPIP-G", "tested_on": "2024-01-10", "listening": 9, "speaking": 8, "reading": 9,
-        "writing": 7}).status_code == 201
-    assert client.post(f"{P}/portfolio/languages", headers=h, json={
-        "test_name": "CELPIP-G", "tested_on": "2024-01-10", "listening": 13, "speaking": 8, "reading": 9,
-        "writing": 7}).status_code == 422
-    assert client.post(f"{P}/portfolio/work", headers=h, json={
-        "employer": "X", "title": "Welder", "start_on": "2020-01-01", "end_on": "2019-01-01"}).status_code == 422
+    assert (
+        client.post(
+            f"{P}/portfolio/education",
+            headers=h,
+            json={
+                "title": "Diploma in Mechanical Engineering",
+                "institution_name": "Polytechnic of Manila",
+                "country": "ph",
+                "level": "diploma",
+                "awarded_on": "2010-04-01",
+                "evaluation_report_ref": "WES-1234567",
+            },
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{P}/portfolio/languages",
+            headers=h,
+            json={
+                "test_name": "CELPIP-G",
+                "tested_on": "2024-01-10",
+                "listening": 9,
+                "speaking": 8,
+                "reading": 9,
+                "writing": 7,
+            },
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{P}/portfolio/languages",
+            headers=h,
+            json={
+                "test_name": "CELPIP-G",
+                "tested_on": "2024-01-10",
+                "listening": 13,
+                "speaking": 8,
+                "reading": 9,
+                "writing": 7,
+            },
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"{P}/portfolio/work",
+            headers=h,
+            json={"employer": "X", "title": "Welder", "start_on": "2020-01-01", "end_on": "2019-01-01"},
+        ).status_code
+        == 422
+    )
     got = client.get(f"{P}/portfolio", headers=h).json()
     assert got["education"][0]["country"] == "PH"
     assert got["education"][0]["evaluation_report_ref"] == "WES-1234567"
@@ -130,7 +197,13 @@ def test_a_learner_builds_a_portfolio_with_international_education_and_language_
 
 def test_another_learner_cannot_read_someone_elses_evidence(client: TestClient, session: Session) -> None:
     inst = create_institution(session)
-    owner, other = create_user(session, Role.LEARNER, institution=inst), create_user(session, Role.LEARNER, institution=inst)
-    r = client.post(f"{P}/portfolio/evidence", headers=bearer(session, owner),
-                    files={"file": ("a.txt", b"Supervised a crew of six.", "text/plain")})
+    owner, other = (
+        create_user(session, Role.LEARNER, institution=inst),
+        create_user(session, Role.LEARNER, institution=inst),
+    )
+    r = client.post(
+        f"{P}/portfolio/evidence",
+        headers=bearer(session, owner),
+        files={"file": ("a.txt", b"Supervised a crew of six.", "text/plain")},
+    )
     assert client.get(f"{P}/evidence/{r.json()['id']}", headers=bearer(session, other)).status_code == 403

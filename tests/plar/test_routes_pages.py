@@ -21,14 +21,28 @@ def _case_in_assessment(session: Session) -> tuple[object, object, object, str]:
     advisor = create_user(session, Role.ADVISOR, institution=inst)
     assessor = create_user(session, Role.ASSESSOR, institution=inst)
     p = {u.id: accounts_service.principal_for(u) for u in (learner, advisor, assessor)}
-    case = cases.request(session, actor=p[learner.id], data=schemas.CaseCreate.model_validate(case_body(inst.id)))
+    case = cases.request(
+        session, actor=p[learner.id], data=schemas.CaseCreate.model_validate(case_body(inst.id))
+    )
     cases.decide_eligibility(session, actor=p[advisor.id], case_id=case.id, eligible=True)
     for uri in (WELD, BLUEPRINT, SAFETY):
-        portfolio.rate(session, actor=p[learner.id], data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=2))
+        portfolio.rate(
+            session,
+            actor=p[learner.id],
+            data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=2),
+        )
     cases.submit_self_assessment(session, actor=p[learner.id], case_id=case.id)
-    cases.choose_methods(session, actor=p[advisor.id], case_id=case.id, data=MethodsIn.model_validate({
-        "assessor_user_id": assessor.id, "methods": [{"competency_uri": u, "method": "portfolio"}
-                                                     for u in (WELD, BLUEPRINT, SAFETY)]}))
+    cases.choose_methods(
+        session,
+        actor=p[advisor.id],
+        case_id=case.id,
+        data=MethodsIn.model_validate(
+            {
+                "assessor_user_id": assessor.id,
+                "methods": [{"competency_uri": u, "method": "portfolio"} for u in (WELD, BLUEPRINT, SAFETY)],
+            }
+        ),
+    )
     cases.record_fee(session, actor=p[advisor.id], case_id=case.id, amount_cents=0)
     session.commit()
     return learner, advisor, assessor, case.id
@@ -37,8 +51,16 @@ def _case_in_assessment(session: Session) -> tuple[object, object, object, str]:
 def test_a_learner_adds_a_job_and_sees_their_case_status(client: TestClient, session: Session) -> None:
     learner, _, _, _ = _case_in_assessment(session)
     sign_in(client, session, learner)
-    r = client.post("/plar/work", data={"employer": "Acier Nord", "title": "Welder", "start_on": "2015-01-01",
-                                        "duties": "Welded frames"}, follow_redirects=False)
+    r = client.post(
+        "/plar/work",
+        data={
+            "employer": "Acier Nord",
+            "title": "Welder",
+            "start_on": "2015-01-01",
+            "duties": "Welded frames",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = client.get("/plar")
     assert page.status_code == 200
@@ -46,7 +68,9 @@ def test_a_learner_adds_a_job_and_sees_their_case_status(client: TestClient, ses
     assert "Assessment" in page.text
 
 
-def test_the_assessor_sees_the_case_in_the_caseload_and_decides_with_reasons(client: TestClient, session: Session) -> None:
+def test_the_assessor_sees_the_case_in_the_caseload_and_decides_with_reasons(
+    client: TestClient, session: Session
+) -> None:
     _, _, assessor, case_id = _case_in_assessment(session)
     sign_in(client, session, assessor)
     load = client.get("/plar/caseload")
@@ -54,14 +78,25 @@ def test_the_assessor_sees_the_case_in_the_caseload_and_decides_with_reasons(cli
     assert case_id in load.text
     page = client.get(f"/plar/cases/{case_id}")
     assert 'data-testid="decision-form"' in page.text
-    refused = client.post(f"/plar/cases/{case_id}/decisions", data={"competency_uri": WELD, "result": "recognised",
-                                                                     "reasons": ""})
+    refused = client.post(
+        f"/plar/cases/{case_id}/decisions",
+        data={"competency_uri": WELD, "result": "recognised", "reasons": ""},
+    )
     assert refused.status_code == 422
     assert "reasons" in refused.text
-    ok = client.post(f"/plar/cases/{case_id}/decisions", data={
-        "competency_uri": WELD, "result": "recognised", "reasons": "Welds met the CWB standard.",
-        "rule_valid": "on", "rule_sufficient": "on", "rule_authentic": "on", "rule_current": "on"},
-        follow_redirects=False)
+    ok = client.post(
+        f"/plar/cases/{case_id}/decisions",
+        data={
+            "competency_uri": WELD,
+            "result": "recognised",
+            "reasons": "Welds met the CWB standard.",
+            "rule_valid": "on",
+            "rule_sufficient": "on",
+            "rule_authentic": "on",
+            "rule_current": "on",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     assert "Welds met the CWB standard." in client.get(f"/plar/cases/{case_id}").text
 

@@ -31,8 +31,10 @@ class World:
         self.moderator = create_user(session, Role.ASSESSOR, institution=self.inst)
         self.other_assessor = create_user(session, Role.ASSESSOR, institution=self.inst)
         self.registrar = create_user(session, Role.REGISTRAR, institution=self.inst)
-        self.h = {name: bearer(session, getattr(self, name)) for name in
-                  ("learner", "advisor", "assessor", "moderator", "other_assessor", "registrar")}
+        self.h = {
+            name: bearer(session, getattr(self, name))
+            for name in ("learner", "advisor", "assessor", "moderator", "other_assessor", "registrar")
+        }
         self.client = client
 
     def post(self, who: str, path: str, json: object = None) -> object:
@@ -41,10 +43,21 @@ class World:
 
 def _to_assessment(w: World, session: Session) -> str:
     c = w.client
-    assert c.post(f"{P}/portfolio/work", headers=w.h["learner"], json={
-        "employer": "Acier Nord", "title": "Welder", "start_on": "2015-03-01", "end_on": "2023-06-30",
-        "duties": "Welded steel frames with welding equipment.\nRead blueprints to cut parts.",
-        "occupation_code": "NOC 72106"}).status_code == 201
+    assert (
+        c.post(
+            f"{P}/portfolio/work",
+            headers=w.h["learner"],
+            json={
+                "employer": "Acier Nord",
+                "title": "Welder",
+                "start_on": "2015-03-01",
+                "end_on": "2023-06-30",
+                "duties": "Welded steel frames with welding equipment.\nRead blueprints to cut parts.",
+                "occupation_code": "NOC 72106",
+            },
+        ).status_code
+        == 201
+    )
     r = c.post(f"{P}/cases", headers=w.h["learner"], json=case_body(w.inst.id))
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
@@ -55,13 +68,24 @@ def _to_assessment(w: World, session: Session) -> str:
     assert r.status_code == 422
     assert r.json()["error"] == "incomplete_case"
     for uri, label in [(WELD, "weld"), (BLUEPRINT, "blueprints"), (SAFETY, "safety")]:
-        assert c.put(f"{P}/portfolio/self-assessment", headers=w.h["learner"],
-                     json={"competency_uri": uri, "label": label, "rating": 3}).status_code == 200
+        assert (
+            c.put(
+                f"{P}/portfolio/self-assessment",
+                headers=w.h["learner"],
+                json={"competency_uri": uri, "label": label, "rating": 3},
+            ).status_code
+            == 200
+        )
     assert w.post("learner", f"/cases/{case_id}/self-assessment").status_code == 200
-    methods = {"assessor_user_id": w.assessor.id, "moderator_user_id": w.moderator.id, "methods": [
-        {"competency_uri": WELD, "method": "practical_demonstration"},
-        {"competency_uri": BLUEPRINT, "method": "challenge_exam"},
-        {"competency_uri": SAFETY, "method": "portfolio"}]}
+    methods = {
+        "assessor_user_id": w.assessor.id,
+        "moderator_user_id": w.moderator.id,
+        "methods": [
+            {"competency_uri": WELD, "method": "practical_demonstration"},
+            {"competency_uri": BLUEPRINT, "method": "challenge_exam"},
+            {"competency_uri": SAFETY, "method": "portfolio"},
+        ],
+    }
     r = w.post("advisor", f"/cases/{case_id}/methods", methods)
     assert r.status_code == 200, r.text
     r = w.post("advisor", f"/cases/{case_id}/fee", {"amount_cents": 25000, "reference": "RCPT-1"})
@@ -70,7 +94,9 @@ def _to_assessment(w: World, session: Session) -> str:
     return case_id
 
 
-def test_a_case_goes_from_request_to_credit_credentials_and_gaps(app: FastAPI, client: TestClient, session: Session) -> None:
+def test_a_case_goes_from_request_to_credit_credentials_and_gaps(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     w = World(session, client)
     consent_to_institution(session, w.learner, w.inst.id)
     app.dependency_overrides[get_engine_provider] = lambda: fake_engine
@@ -84,12 +110,40 @@ def test_a_case_goes_from_request_to_credit_credentials_and_gaps(app: FastAPI, c
     assert weld["confidence"] > 0
     assert weld["evidence"]
 
-    assert w.post("assessor", f"/cases/{case_id}/decisions", {"competency_uri": WELD, "result": "recognised",
-                  "reasons": "Demonstrated MIG and TIG welds to standard.", "rules": ALL}).status_code == 200
-    assert w.post("assessor", f"/cases/{case_id}/decisions", {"competency_uri": BLUEPRINT, "result": "recognised",
-                  "reasons": "Exam passed at 82 %.", "rules": ALL}).status_code == 200
-    assert w.post("assessor", f"/cases/{case_id}/decisions", {"competency_uri": SAFETY, "result": "not_yet",
-                  "reasons": "No current WHMIS training on file."}).status_code == 200
+    assert (
+        w.post(
+            "assessor",
+            f"/cases/{case_id}/decisions",
+            {
+                "competency_uri": WELD,
+                "result": "recognised",
+                "reasons": "Demonstrated MIG and TIG welds to standard.",
+                "rules": ALL,
+            },
+        ).status_code
+        == 200
+    )
+    assert (
+        w.post(
+            "assessor",
+            f"/cases/{case_id}/decisions",
+            {
+                "competency_uri": BLUEPRINT,
+                "result": "recognised",
+                "reasons": "Exam passed at 82 %.",
+                "rules": ALL,
+            },
+        ).status_code
+        == 200
+    )
+    assert (
+        w.post(
+            "assessor",
+            f"/cases/{case_id}/decisions",
+            {"competency_uri": SAFETY, "result": "not_yet", "reasons": "No current WHMIS training on file."},
+        ).status_code
+        == 200
+    )
     r = w.post("assessor", f"/cases/{case_id}/complete")
     assert r.json()["state"] == "moderation"
     assert r.json()["waiting_on"] == "moderator"
@@ -102,7 +156,11 @@ def test_a_case_goes_from_request_to_credit_credentials_and_gaps(app: FastAPI, c
     assert credit["program_credits"] == 12
     assert credit["cap_credits"] == 6
     assert [c["code"] for c in credit["courses"] if c["granted"]] == ["WLD101", "BLU101"]
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{P}/cases/{case_id}/credit.csv", headers=w.h["registrar"]).text)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"{P}/cases/{case_id}/credit.csv", headers=w.h["registrar"]).text)
+        )
+    )
     assert {r["course_code"]: r["granted"] for r in rows}["CAP200"] == "no"
 
     gaps = client.get(f"{P}/cases/{case_id}/gaps", headers=w.h["learner"]).json()["gaps"]
@@ -122,15 +180,22 @@ def test_a_case_goes_from_request_to_credit_credentials_and_gaps(app: FastAPI, c
     assert all(m["assessed_by"] == w.assessor.id and m["method"] for m in mine)
 
     actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == case_id)))
-    assert {"plar.case.requested", "plar.case.decided", "plar.case.moderate_agree",
-            "plar.case.credentials_issued"} <= actions
+    assert {
+        "plar.case.requested",
+        "plar.case.decided",
+        "plar.case.moderate_agree",
+        "plar.case.credentials_issued",
+    } <= actions
 
 
 def test_an_assessor_not_assigned_to_the_case_cannot_decide_it(client: TestClient, session: Session) -> None:
     w = World(session, client)
     case_id = _to_assessment(w, session)
-    r = w.post("other_assessor", f"/cases/{case_id}/decisions", {"competency_uri": WELD, "result": "recognised",
-               "reasons": "Looks good to me.", "rules": ALL})
+    r = w.post(
+        "other_assessor",
+        f"/cases/{case_id}/decisions",
+        {"competency_uri": WELD, "result": "recognised", "reasons": "Looks good to me.", "rules": ALL},
+    )
     assert r.status_code == 403
     assert r.json()["error"] == "not_assigned"
     assert "assigned" in r.json()["message"]
@@ -140,18 +205,25 @@ def test_an_assessor_not_assigned_to_the_case_cannot_decide_it(client: TestClien
     assert all(c.result is None for c in case.competencies)
 
 
-def test_a_decision_without_reasons_is_refused_and_nothing_is_saved(client: TestClient, session: Session) -> None:
+def test_a_decision_without_reasons_is_refused_and_nothing_is_saved(
+    client: TestClient, session: Session
+) -> None:
     w = World(session, client)
     case_id = _to_assessment(w, session)
-    r = w.post("assessor", f"/cases/{case_id}/decisions", {"competency_uri": WELD, "result": "recognised",
-               "reasons": "  ", "rules": ALL})
+    r = w.post(
+        "assessor",
+        f"/cases/{case_id}/decisions",
+        {"competency_uri": WELD, "result": "recognised", "reasons": "  ", "rules": ALL},
+    )
     assert r.status_code == 422
     assert r.json()["error"] == "invalid_decision"
     got = client.get(f"{P}/cases/{case_id}", headers=w.h["assessor"]).json()
     assert all(c["result"] is None for c in got["competencies"])
 
 
-def test_the_assessment_cannot_be_completed_while_a_competency_is_undecided(client: TestClient, session: Session) -> None:
+def test_the_assessment_cannot_be_completed_while_a_competency_is_undecided(
+    client: TestClient, session: Session
+) -> None:
     w = World(session, client)
     case_id = _to_assessment(w, session)
     r = w.post("assessor", f"/cases/{case_id}/complete")
@@ -159,18 +231,29 @@ def test_the_assessment_cannot_be_completed_while_a_competency_is_undecided(clie
     assert set(r.json()["detail"]["undecided"]) == {WELD, BLUEPRINT, SAFETY}
 
 
-def test_a_learner_appeals_and_a_second_assessor_sends_the_case_back(client: TestClient, session: Session) -> None:
+def test_a_learner_appeals_and_a_second_assessor_sends_the_case_back(
+    client: TestClient, session: Session
+) -> None:
     w = World(session, client)
     w.inst.plar_policy = {"moderation": "never"}
     case_id = _to_assessment(w, session)
     for uri in (WELD, BLUEPRINT, SAFETY):
-        w.post("assessor", f"/cases/{case_id}/decisions", {"competency_uri": uri, "result": "not_yet",
-               "reasons": "Not enough evidence in the portfolio."})
+        w.post(
+            "assessor",
+            f"/cases/{case_id}/decisions",
+            {"competency_uri": uri, "result": "not_yet", "reasons": "Not enough evidence in the portfolio."},
+        )
     assert w.post("assessor", f"/cases/{case_id}/complete").json()["state"] == "outcome"
     assert w.post("learner", f"/cases/{case_id}/appeal", {"reason": ""}).status_code == 422
-    assert w.post("learner", f"/cases/{case_id}/appeal", {"reason": "My Red Seal was not considered."}).json()[
-        "state"] == "appealed"
-    r = w.post("moderator", f"/cases/{case_id}/appeal-resolution", {"uphold": True, "reason": "Red Seal is valid."})
+    assert (
+        w.post("learner", f"/cases/{case_id}/appeal", {"reason": "My Red Seal was not considered."}).json()[
+            "state"
+        ]
+        == "appealed"
+    )
+    r = w.post(
+        "moderator", f"/cases/{case_id}/appeal-resolution", {"uphold": True, "reason": "Red Seal is valid."}
+    )
     assert r.json()["state"] == "assessment"
 
 
@@ -184,15 +267,24 @@ def test_staff_see_a_portfolio_only_with_the_learners_consent(client: TestClient
     assert r.json()["learner_id"] == w.learner.id
 
 
-def test_an_assessor_can_ask_for_more_evidence_and_the_learner_links_documents(client: TestClient, session: Session) -> None:
+def test_an_assessor_can_ask_for_more_evidence_and_the_learner_links_documents(
+    client: TestClient, session: Session
+) -> None:
     w = World(session, client)
     case_id = _to_assessment(w, session)
     assert w.post("assessor", f"/cases/{case_id}/evidence-requests", {"reason": ""}).status_code == 422
-    r = w.post("assessor", f"/cases/{case_id}/evidence-requests", {"reason": "A letter from your employer, please."})
+    r = w.post(
+        "assessor", f"/cases/{case_id}/evidence-requests", {"reason": "A letter from your employer, please."}
+    )
     assert r.json()["waiting_on"] == "learner"
-    up = client.post(f"{P}/portfolio/evidence", headers=w.h["learner"],
-                     files={"file": ("letter.txt", b"Ms. Doe welded for us for eight years.", "text/plain")})
+    up = client.post(
+        f"{P}/portfolio/evidence",
+        headers=w.h["learner"],
+        files={"file": ("letter.txt", b"Ms. Doe welded for us for eight years.", "text/plain")},
+    )
     assert up.status_code == 201, up.text
-    r = w.post("learner", f"/cases/{case_id}/evidence", {"competency_uri": WELD, "evidence_ids": [up.json()["id"]]})
+    r = w.post(
+        "learner", f"/cases/{case_id}/evidence", {"competency_uri": WELD, "evidence_ids": [up.json()["id"]]}
+    )
     assert r.json()["competencies"][0]["evidence_ids"] == [up.json()["id"]]
     assert w.post("learner", f"/cases/{case_id}/evidence-provided").json()["state"] == "assessment"

@@ -13,6 +13,7 @@ so that a one-word label made of a common word ("manage") counts for less than a
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ __all__ = ["LexicalHit", "LexicalMatcher"]
 
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 88.0
+_RECENT_UNITS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ class LexicalMatcher:
         for s in self._vocab:
             self._by_len[len(s)].append(s)
         self._fuzzy_cache: dict[str, str | None] = {}
+        self._recent: dict[tuple[str, int], list[LexicalHit]] = {}  # the same unit is often matched again
+        self._lock = threading.Lock()
 
     def _correct(self, stem: str) -> str | None:
         """The vocabulary stem a misspelt stem most likely meant (or None)."""
@@ -96,6 +100,22 @@ class LexicalMatcher:
 
     def match(self, unit: Unit) -> list[LexicalHit]:
         """Every competency whose label matches the unit, with the best-scoring label per competency."""
+        key = (unit.text, unit.start)
+        cached = self._recent.get(key)
+        if cached is None:
+            cached = self._match(unit)
+            with self._lock:
+                if len(self._recent) >= _RECENT_UNITS:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = cached
+        return list(cached)
+
+    def clear_cache(self) -> None:
+        """Forget recently matched units (benchmarks call this so that every run does the work)."""
+        with self._lock:
+            self._recent.clear()
+
+    def _match(self, unit: Unit) -> list[LexicalHit]:
         toks = [w for w in words(unit.text, unit.start) if w.folded not in STOPWORDS]
         positions: dict[str, list[int]] = defaultdict(list)
         by_stem: dict[str, Word] = {}
