@@ -41,7 +41,7 @@ def seed(session: Session, *, institution: Institution, users: dict[Any, User]) 
         return {"skipped": "the demo needs a learner, an advisor and an assessor"}
     if repository.entries_of(session, WorkExperience, learner_user.id):
         return {"created": [], "note": "already seeded"}
-    learner, advisor, assessor = (accounts_service.principal_for(u) for u in (learner_user, advisor_user, assessor_user))
+    learner, advisor = (accounts_service.principal_for(u) for u in (learner_user, advisor_user))
     if not institution.plar_policy:
         institution.plar_policy = {"cap_percent": 50, "excluded_courses": ["WLD-290"], "residency_credits": 4,
                                    "moderation": "unfavourable"}
