@@ -188,3 +188,48 @@ def test_a_catalogue_micro_credential_is_issued_as_plar_when_its_competencies_ar
     assert issued.learner_user_id == p.learner.user_id
     outcomes.issue_credentials(session, settings=settings, actor=p.registrar, case_id=case.id)
     assert case.courses[0]["credential_id"] == credential_id
+
+
+def test_portfolio_excerpts_in_a_case_disappear_when_the_learner_withdraws_consent(session: Session) -> None:
+    p = People(session)
+    case = _at_methods(session, p)
+    give_work_history(session, p.learner_user)
+    consent_to_institution(session, p.learner_user, p.inst.id)
+    cases.pre_assess(session, actor=p.advisor, case_id=case.id, engine_provider=fake_engine)
+    assert cases.read_for(session, case, viewer=p.advisor).pre_assessment
+    [consent] = accounts_service.list_consents(session, learner_id=p.learner.user_id, active_only=True)
+    accounts_service.withdraw_consent(session, actor=p.learner, consent_id=consent.id)
+    assert cases.read_for(session, case, viewer=p.advisor).pre_assessment == []
+    assert cases.read_for(session, case, viewer=p.learner).pre_assessment
+
+
+def test_the_registrar_exports_credit_from_the_command_line(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import csv
+    import io
+
+    import typer
+    from typer.testing import CliRunner
+
+    from bridgeway.plar import case_cli
+
+    p = People(session)
+    p.inst.plar_policy = {"moderation": "never", "cap_percent": 100}
+    case = _at_methods(session, p)
+    cases.choose_methods(session, actor=p.advisor, case_id=case.id, data=_methods(p.assessor))
+    cases.record_fee(session, actor=p.advisor, case_id=case.id, amount_cents=0)
+    for uri in (WELD, BLUEPRINT, SAFETY):
+        cases.decide(session, actor=p.assessor, case_id=case.id, data=schemas.DecisionIn(
+            competency_uri=uri, result="recognised", reasons="Met the standard in every task.",
+            rules={"valid": True, "sufficient": True, "authentic": True, "current": True}))
+    cases.complete_assessment(session, actor=p.assessor, case_id=case.id)
+    monkeypatch.setattr(case_cli, "session_scope", lambda: contextlib.nullcontext(session))
+    app = typer.Typer()
+    case_cli.register(app)
+    app.command("noop")(lambda: None)  # a second command keeps "plar" a group
+    out = CliRunner().invoke(app, ["plar", "credit", case.id, "--as", p.registrar.email])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert {r["course_code"] for r in rows if r["granted"] == "yes"} == {"WLD101", "BLU101", "SAF100", "CAP200"}
+    refused = CliRunner().invoke(app, ["plar", "credit", "no-such-case", "--as", p.registrar.email])
+    assert refused.exit_code == 2

@@ -54,8 +54,8 @@ WAITING_LABELS = {"learner": "the learner", "advisor": "an advisor", "assessor":
                   "moderator": "a second assessor", "nobody": "nobody"}
 
 
-def _view(case: Any) -> dict[str, Any]:
-    read = cases.read(case)
+def _view(session: Session, case: Any, viewer: Principal) -> dict[str, Any]:
+    read = cases.read_for(session, case, viewer=viewer)
     age = (utcnow() - case.state_changed_at).days
     return {"case": read, "age_days": age, "state_label": STATE_LABELS[read.state],
             "waiting_label": WAITING_LABELS[read.waiting_on]}
@@ -66,7 +66,7 @@ def learner_home(request: Request, session: DbSession, principal: Learner) -> HT
     """The learner's portfolio and recognition cases."""
     return render(request, "plar/portfolio.html", {
         "portfolio": portfolio.get(session, viewer=principal, learner_id=principal.user_id),
-        "cases": [_view(c) for c in cases.list_for_learner(session, actor=principal)],
+        "cases": [_view(session, c, principal) for c in cases.list_for_learner(session, actor=principal)],
         "error": None,
     })
 
@@ -96,7 +96,7 @@ def add_work(
 @router.get("/plar/caseload", response_class=HTMLResponse)
 def caseload(request: Request, session: DbSession, principal: Staff, everyone: bool = False) -> HTMLResponse:
     """Open cases the staff member advises, assesses or moderates, oldest first, with who must act."""
-    rows = [_view(c) for c in cases.caseload(session, actor=principal, mine=not everyone)]
+    rows = [_view(session, c, principal) for c in cases.caseload(session, actor=principal, mine=not everyone)]
     return render(request, "plar/caseload.html", {"rows": rows, "everyone": everyone})
 
 
@@ -105,7 +105,7 @@ def _case_page(request: Request, session: Session, principal: Principal, case_id
     case = cases.get_for(session, viewer=principal, case_id=case_id)
     can_decide = case.assessor_user_id == principal.user_id and case.state == domain.CaseState.ASSESSMENT.value
     return render(request, "plar/case.html", {
-        **_view(case), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
+        **_view(session, case, principal), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
         "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
     }, status_code=status_code)
 

@@ -151,13 +151,13 @@ def my_cases(session: DbSession, principal: LearnerR) -> Any:
 @router.get("/caseload", response_model=list[schemas.CaseRead])
 def caseload(session: DbSession, principal: CaseloadR, everyone: bool = False) -> Any:
     """Return the open cases the caller advises, assesses or moderates (everyone=true: the institution's)."""
-    return [cases.read(c) for c in cases.caseload(session, actor=principal, mine=not everyone)]
+    return [cases.read_for(session, c, viewer=principal) for c in cases.caseload(session, actor=principal, mine=not everyone)]
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseRead)
 def get_case(case_id: str, session: DbSession, principal: AnyR) -> Any:
     """Return one case to its learner or to staff of its institution."""
-    return cases.read(cases.get_for(session, viewer=principal, case_id=case_id))
+    return cases.read_for(session, cases.get_for(session, viewer=principal, case_id=case_id), viewer=principal)
 
 
 @router.post("/cases/{case_id}/eligibility", response_model=schemas.CaseRead)

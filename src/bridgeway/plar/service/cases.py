@@ -27,9 +27,11 @@ def state_of(case: RecognitionCase) -> dict[str, Any]:
     }
 
 
-def read(case: RecognitionCase) -> schemas.CaseRead:
-    """Return the API form of a case."""
+def read(case: RecognitionCase, *, show_portfolio: bool = True) -> schemas.CaseRead:
+    """Return the API form of a case (without the portfolio-derived pre-assessment when the viewer lacks consent)."""
     data = {k: getattr(case, k) for k in schemas.CaseRead.model_fields if k not in {"waiting_on", "competencies"}}
+    if not show_portfolio:
+        data["pre_assessment"] = []
     return schemas.CaseRead(
         **data,
         waiting_on=domain.WAITING_ON[CaseState(case.state)].value,
@@ -50,6 +52,12 @@ def get_for(session: Session, *, viewer: Principal, case_id: str) -> Recognition
     if viewer.user_id != case.learner_user_id and not viewer.is_staff_of(case.institution_id):
         raise errors.UnknownCase(f"no recognition case '{case_id}'")
     return case
+
+
+def read_for(session: Session, case: RecognitionCase, *, viewer: Principal) -> schemas.CaseRead:
+    """Return the API form of a case for this viewer (consent decides whether portfolio excerpts show)."""
+    allowed = accounts_service.has_consent(session, learner_id=case.learner_user_id, viewer=viewer)
+    return read(case, show_portfolio=allowed)
 
 
 def list_for_learner(session: Session, *, actor: Principal) -> list[RecognitionCase]:
