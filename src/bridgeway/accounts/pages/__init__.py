@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from bridgeway.accounts.domain import AUDIT_READERS, Role
-from bridgeway.accounts.pages import account, admin, signin
+from bridgeway.accounts.pages import account, admin, notifications, privacy, signin
 from bridgeway.accounts.pages.dashboard import (
     active_consent_count,
     active_token_count,
@@ -17,11 +17,19 @@ from bridgeway.accounts.pages.dashboard import (
 from bridgeway.accounts.policy import RoutePolicy, merge
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, admin):
+for _module in (signin, account, admin, notifications, privacy):
     router.include_router(_module.router)
+# JSON API routes defined beside their pages (under /api/v1, in the OpenAPI schema).
+root_router = APIRouter()
+for _module in (notifications, privacy):
+    root_router.include_router(_module.api_router)
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = merge(
-    signin.ROUTE_POLICIES, account.ROUTE_POLICIES, admin.ROUTE_POLICIES
+    signin.ROUTE_POLICIES,
+    account.ROUTE_POLICIES,
+    admin.ROUTE_POLICIES,
+    notifications.ROUTE_POLICIES,
+    privacy.ROUTE_POLICIES,
 )
 
 NAV_ITEMS: list[dict[str, Any]] = [
@@ -74,3 +82,4 @@ NAV_ITEMS: list[dict[str, Any]] = [
         "description": "Your roles, your institution or employer, and your password.",
     },
 ]
+NAV_ITEMS += notifications.NAV_ITEMS + privacy.NAV_ITEMS

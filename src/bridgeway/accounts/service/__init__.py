@@ -27,7 +27,19 @@ from bridgeway.accounts.service.consent import (
     require_consent,
     withdraw_consent,
 )
+from bridgeway.accounts.service.notifications import (
+    list_notifications,
+    mark_read,
+    notification_state,
+    notify,
+    unread_count,
+)
 from bridgeway.accounts.service.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from bridgeway.accounts.service.privacy import (
+    PasswordConfirmationFailed,
+    delete_account,
+    export_personal_data,
+)
 from bridgeway.accounts.service.users import (
     add_institution_user,
     affiliation,
@@ -55,6 +67,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "SESSION_IDLE_SECONDS",
     "ConsentView",
+    "PasswordConfirmationFailed",
     "add_institution_user",
     "affiliation",
     "authenticate",
@@ -64,7 +77,9 @@ __all__ = [
     "create_employer",
     "create_institution",
     "create_user",
+    "delete_account",
     "end_web_session",
+    "export_personal_data",
     "get_employer",
     "get_employer_by_slug",
     "get_institution",
@@ -82,6 +97,10 @@ __all__ = [
     "list_employers",
     "list_institution_users",
     "list_institutions",
+    "list_notifications",
+    "mark_read",
+    "notification_state",
+    "notify",
     "principal_for",
     "record_audit",
     "require_consent",
@@ -92,6 +111,7 @@ __all__ = [
     "roles_of",
     "session_is_live",
     "start_web_session",
+    "unread_count",
     "update_institution_user",
     "user_state",
     "verify_password",
