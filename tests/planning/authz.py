@@ -21,12 +21,19 @@ def consenting_client(session: Session, owner: User) -> dict[str, Any]:
     return {"learner_id": learner.id}
 
 
+def consenting_client_with_json_note(session: Session, owner: User) -> dict[str, Any]:
+    """The same, with the API's note body."""
+    return {"path": consenting_client(session, owner), "json": {"body": "Prefers evening courses."}}
+
+
 def consenting_client_with_note(session: Session, owner: User) -> dict[str, Any]:
     """The same, with the note form's body."""
     return {"path": consenting_client(session, owner), "form": {"body": "Called about evening courses."}}
 
 
 EXAMPLES = {
+    "GET /api/v1/planning/clients/{learner_id}/notes": consenting_client,
+    "POST /api/v1/planning/clients/{learner_id}/notes": consenting_client_with_json_note,
     "GET /api/v1/planning/clients/{learner_id}/profile": consenting_client,
     "GET /planning/clients/{learner_id}": consenting_client,
     "GET /planning/clients/{learner_id}/gaps": consenting_client,

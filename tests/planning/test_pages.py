@@ -73,7 +73,10 @@ def test_the_profile_form_saves_constraints_and_names_a_bad_value(
     assert profile.constraints.budget == 1500
     assert profile.constraints.region == "ON"
     assert profile.best_clb() == 6
-    assert 'value="1500"' in client.get("/planning/profile").text
+    again = client.get("/planning/profile").text
+    assert 'value="1500"' in again
+    assert again.count('data-testid="held-competency"') == 2
+    assert "not found in the imported taxonomies" not in again
     bad = client.post("/planning/profile", data={**form, "hours_per_week": "200"})
     assert bad.status_code == 422
     assert "constraints.hours_per_week" in bad.text

@@ -234,3 +234,18 @@ def test_the_workforce_report_counts_only_people_who_consented_to_the_employer(
     first = report["requirements"][0]
     assert first["competency_id"] == welder.gap
     assert (first["missing"], first["gap_share"]) == (1, 1.0)
+
+
+def test_an_advisor_keeps_notes_about_a_consenting_client_only(session: Session, client: TestClient) -> None:
+    advisor = create_user(session, Role.ADVISOR, institution=create_institution(session))
+    learner = create_user(session)
+    headers = bearer(session, advisor)
+    url = f"/api/v1/planning/clients/{learner.id}/notes"
+    assert client.post(url, json={"body": "Called."}, headers=headers).status_code == 403
+    accounts_service.grant_consent(session, actor=principal_of(learner), grantee_kind=ConsentGrantee.ADVISOR,
+                                   grantee_id=advisor.id)
+    session.commit()
+    assert client.post(url, json={"body": ""}, headers=headers).status_code == 422
+    created = client.post(url, json={"body": "Prefers evening courses."}, headers=headers)
+    assert created.status_code == 201, created.text
+    assert [n["body"] for n in client.get(url, headers=headers).json()] == ["Prefers evening courses."]

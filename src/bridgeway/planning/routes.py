@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, Field
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
@@ -22,6 +23,7 @@ VIEWERS = (Role.LEARNER, Role.ADVISOR)
 LearnerReader = Annotated[Principal, Depends(require(Role.LEARNER, scope=Scope.PLANNING_READ))]
 LearnerWriter = Annotated[Principal, Depends(require(Role.LEARNER, scope=Scope.PLANNING_WRITE))]
 AdvisorReader = Annotated[Principal, Depends(require(Role.ADVISOR, scope=Scope.PLANNING_READ))]
+AdvisorWriter = Annotated[Principal, Depends(require(Role.ADVISOR, scope=Scope.PLANNING_WRITE))]
 EmployerReader = Annotated[Principal, Depends(require(Role.EMPLOYER, scope=Scope.PLANNING_READ))]
 Reader = Annotated[Principal, Depends(require(*VIEWERS, scope=Scope.PLANNING_READ))]
 
@@ -84,6 +86,29 @@ def read_client_profile(session: DbSession, principal: AdvisorReader, learner_id
     """A client's learner profile, when the client consented to the advisor (or their institution)."""
     profile, updated_at = service.get_profile(session, learner_id=learner_id, viewer=principal)
     return _profile_payload(profile, updated_at, learner_id)
+
+
+class NoteIn(BaseModel):
+    """A free-text note about a client."""
+
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+def _note(note: Any) -> dict[str, Any]:
+    return {"id": note.id, "learner_id": note.learner_id, "author_id": note.author_id, "body": note.body,
+            "created_at": note.created_at.isoformat()}
+
+
+@router.get("/clients/{learner_id}/notes")
+def client_notes(session: DbSession, principal: AdvisorReader, learner_id: str) -> list[dict[str, Any]]:
+    """Notes about a consenting client written in the advisor's institution, newest first."""
+    return [_note(n) for n in service.list_notes(session, viewer=principal, learner_id=learner_id)]
+
+
+@router.post("/clients/{learner_id}/notes", status_code=201)
+def add_client_note(session: DbSession, principal: AdvisorWriter, learner_id: str, body: NoteIn) -> dict[str, Any]:
+    """Keep a free-text note about a consenting client."""
+    return _note(service.add_note(session, actor=principal, learner_id=learner_id, body=body.body))
 
 
 @router.get("/transitions")
@@ -161,6 +186,8 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_READ),
     "PUT /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_WRITE),
     "GET /api/v1/planning/clients/{learner_id}/profile": allow(Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True),
+    "GET /api/v1/planning/clients/{learner_id}/notes": allow(Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True),
+    "POST /api/v1/planning/clients/{learner_id}/notes": allow(Role.ADVISOR, scope=Scope.PLANNING_WRITE, owner=True),
     "GET /api/v1/planning/transitions": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/gaps": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/plan": allow(*VIEWERS, scope=Scope.PLANNING_READ),

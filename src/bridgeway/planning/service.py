@@ -555,3 +555,24 @@ def workforce_gaps(
         "requirements": requirements,
         "heatmap_columns": [r["competency_id"] for r in requirements[:columns]],
     }
+
+
+def competency_labels(ids: list[str], *, data_dir: Path | None = None) -> dict[str, str]:
+    """Plain names of the competencies a profile names (ESCO, OaSIS and O*NET ids); unknown ids are left out."""
+    from bridgeway.planning.errors import DataUnavailable
+
+    labels: dict[str, str] = {}
+    wanted = {"esco": [i for i in ids if not i.startswith(("oasis:", "onet:"))],
+              "noc": [i for i in ids if i.startswith("oasis:")], "onet": [i for i in ids if i.startswith("onet:")]}
+    for taxonomy, some in wanted.items():
+        if not some:
+            continue
+        try:
+            space = load_space(taxonomy, data_dir)
+        except DataUnavailable:
+            continue
+        for cid in some:
+            k = space.competency_index(cid)
+            if k is not None:
+                labels[cid] = space.competency_labels[k]
+    return labels

@@ -53,9 +53,10 @@ def my_pathway(request: Request, session: DbSession, principal: Learner, target:
 
 
 def _profile_page(request: Request, values: dict[str, object], *, error: str | None = None,
-                  saved: bool = False, status_code: int = 200) -> HTMLResponse:
+                  saved: bool = False, status_code: int = 200, held: list[dict[str, str]] | None = None) -> HTMLResponse:
     return render(request, "planning/profile.html", {
         "v": values, "error": error, "saved": saved, "evidence_kinds": [e.value for e in EvidenceKind],
+        "held": held or [],
         "schedules": [s.value for s in Schedule],
     }, status_code=status_code)
 
@@ -64,7 +65,9 @@ def _profile_page(request: Request, values: dict[str, object], *, error: str | N
 def edit_profile(request: Request, session: DbSession, principal: Learner, saved: bool = False) -> HTMLResponse:
     """My profile: what I can do, my languages and my constraints."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    return _profile_page(request, common.profile_form_values(profile), saved=saved)
+    labels = service.competency_labels([c.id for c in profile.competencies], data_dir=common.data_dir(request))
+    held = [{"id": c.id, "label": labels.get(c.id, ""), "evidence": c.evidence.value} for c in profile.competencies]
+    return _profile_page(request, common.profile_form_values(profile), saved=saved, held=held)
 
 
 @router.post("/planning/profile", response_class=HTMLResponse)
