@@ -107,3 +107,24 @@ def test_the_caseload_reads_in_french(client: TestClient, session: Session) -> N
     page = client.get("/plar/caseload?everyone=true", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
     assert page.status_code == 200
     assert "Dossiers de RAC" in page.text
+
+
+def test_a_learner_uploads_evidence_and_adds_education_and_languages_from_the_page(
+    client: TestClient, session: Session
+) -> None:
+    learner = create_user(session, Role.LEARNER)
+    sign_in(client, session, learner)
+    ok = client.post("/plar/evidence", files={"file": ("letter.txt", b"Ms. Diaz welded for us for ten years.",
+                                                       "text/plain")}, data={"description": "Employer letter"},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    bad = client.post("/plar/evidence", files={"file": ("cv.docx", b"not a word file", "application/octet-stream")})
+    assert bad.status_code == 422
+    assert client.post("/plar/education", data={"title": "Diploma", "institution_name": "CONALEP", "country": "MX",
+                                                "level": "diploma", "evaluation_report_ref": "WES-1"},
+                       follow_redirects=False).status_code == 303
+    assert client.post("/plar/languages", data={"test_name": "CELPIP-G", "tested_on": "2024-01-01", "listening": 9,
+                                                "speaking": 8, "reading": 8, "writing": 13}).status_code == 422
+    page = client.get("/plar")
+    assert "letter.txt" in page.text
+    assert "WES-1" in page.text

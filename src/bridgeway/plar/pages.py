@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import InvalidInput
 from bridgeway.kit.http import DbSession, render
 from bridgeway.plar import domain, schemas
-from bridgeway.plar.service import cases, portfolio
+from bridgeway.plar.service import cases, evidence, portfolio
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,6 +32,9 @@ Assessor = Annotated[Principal, Depends(require(AS, scope=W))]
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /plar": allow(L, scope=R),
     "POST /plar/work": allow(L, scope=W),
+    "POST /plar/education": allow(L, scope=W),
+    "POST /plar/languages": allow(L, scope=W),
+    "POST /plar/evidence": allow(L, scope=W),
     "GET /plar/caseload": allow(AD, AS, scope=R),
     "GET /plar/cases/{case_id}": allow(AD, AS, REG, L, scope=R, tenant=True),
     "POST /plar/cases/{case_id}/decisions": allow(AS, scope=W, tenant=True),
@@ -90,6 +93,65 @@ def add_work(
     except ValidationError as exc:
         raise InvalidInput("the job could not be saved", detail=[e["msg"] for e in exc.errors()]) from None
     portfolio.add_work(session, actor=principal, data=data)
+    return RedirectResponse("/plar", status_code=303)
+
+
+def _checked(model: Any, **values: Any) -> Any:
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise InvalidInput("the entry could not be saved", detail=[e["msg"] for e in exc.errors()]) from None
+
+
+@router.post("/plar/education", response_class=HTMLResponse, response_model=None)
+def add_education(
+    session: DbSession,
+    principal: LearnerW,
+    title: Annotated[str, Form()],
+    institution_name: Annotated[str, Form()],
+    country: Annotated[str, Form()],
+    level: Annotated[str, Form()],
+    awarded_on: Annotated[date | None, Form()] = None,
+    evaluation_report_ref: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Add education or a prior credential from the form."""
+    data = _checked(schemas.PriorCredentialCreate, title=title, institution_name=institution_name, country=country,
+                    level=level, awarded_on=awarded_on, evaluation_report_ref=evaluation_report_ref or None)
+    portfolio.add_education(session, actor=principal, data=data)
+    return RedirectResponse("/plar", status_code=303)
+
+
+@router.post("/plar/languages", response_class=HTMLResponse, response_model=None)
+def add_language(
+    session: DbSession,
+    principal: LearnerW,
+    test_name: Annotated[str, Form()],
+    tested_on: Annotated[date, Form()],
+    listening: Annotated[int, Form()],
+    speaking: Annotated[int, Form()],
+    reading: Annotated[int, Form()],
+    writing: Annotated[int, Form()],
+) -> RedirectResponse:
+    """Add a language test result (CLB) from the form."""
+    data = _checked(schemas.LanguageResultCreate, test_name=test_name, tested_on=tested_on, listening=listening,
+                    speaking=speaking, reading=reading, writing=writing)
+    portfolio.add_language(session, actor=principal, data=data)
+    return RedirectResponse("/plar", status_code=303)
+
+
+@router.post("/plar/evidence", response_class=HTMLResponse, response_model=None)
+async def upload_evidence(
+    request: Request,
+    session: DbSession,
+    principal: LearnerW,
+    file: Annotated[UploadFile, File()],
+    description: Annotated[str, Form(max_length=4000)] = "",
+) -> RedirectResponse:
+    """Upload an evidence document from the form (PDF, DOCX or text; sniffed; size-limited)."""
+    settings = request.app.state.settings
+    content = await file.read(settings.max_upload_bytes + 1)
+    evidence.upload(session, settings=settings, actor=principal, filename=file.filename or "upload",
+                    content=content, description=description)
     return RedirectResponse("/plar", status_code=303)
 
 
