@@ -66,7 +66,10 @@ def _seed_demo_domains(session: Session) -> dict[str, Any]:
 
 
 def _print_logins(accounts: dict[str, Any]) -> None:
-    table = Table("e-mail", "name", "roles", title=f"Demo logins (password: {accounts['password']})")
+    table = Table(title=f"Demo logins (password: {accounts['password']})")
+    table.add_column("e-mail", no_wrap=True)
+    table.add_column("name")
+    table.add_column("roles")
     for login in accounts["logins"]:
         table.add_row(login["email"], login["name"], ", ".join(login["roles"]))
     console.print(table)

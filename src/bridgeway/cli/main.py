@@ -36,3 +36,7 @@ if _demo is not None:
 def main() -> None:
     """Run the CLI."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -50,7 +50,7 @@ class _Bar:
             self.progress.update(self.task, advance=done, description=description)
 
 
-def _import(source: str, path: Path, version: str | None) -> None:
+def import_with_progress(source: str, path: Path, version: str | None) -> None:
     """Import one release in one transaction and print its summary."""
     with session_scope() as session, _Bar() as bar:
         outcome = taxonomy_service.import_release(
@@ -90,7 +90,7 @@ def import_release(
         fail(f"unknown source '{source}'; expected one of {', '.join(taxonomy_service.SOURCES)}")
     if not path.exists():
         fail(f"{path} does not exist")
-    _import(source, path, version)
+    import_with_progress(source, path, version)
 
 
 @data_app.command("import-all")
@@ -116,7 +116,7 @@ def import_all(
                 soft_wrap=True,
             )
             continue
-        _import(data_source.source, path, None)
+        import_with_progress(data_source.source, path, None)
     if missing == len(taxonomy_service.SOURCES):
         fail(f"no release found under {folder}")
 
