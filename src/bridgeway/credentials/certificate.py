@@ -22,7 +22,7 @@ def certificate_pdf(*, summary: dict[str, Any], learner_name: str, status: str, 
     """Render the certificate: learner, achievement, competency, assessment, issuer, dates, status and QR code."""
 
     def t(text: str) -> str:
-        return _latin1(translate(text, locale))
+        return _latin1(translate(text, locale, "credentials"))
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(_latin1(summary.get("achievement_name") or "Certificate"))

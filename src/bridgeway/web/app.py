@@ -115,7 +115,9 @@ def build_templates() -> Jinja2Templates:
     def _(ctx: Any, message: str, **values: object) -> str:
         request = ctx.get("request")
         locale = getattr(request.state, "locale", "en") if request is not None else "en"
-        return translate(message, locale, **values)
+        template = ctx.name or ""
+        domain = template.split("/", 1)[0] if "/" in template else "web"
+        return translate(message, locale, domain, **values)
 
     templates.env.globals["_"] = _
     templates.env.globals["version"] = __version__

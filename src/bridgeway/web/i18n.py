@@ -17,21 +17,39 @@ LOCALES = ("en", "fr")
 
 
 @lru_cache(maxsize=1)
-def catalogue_fr() -> dict[str, str]:
-    """Return every French translation merged from the domains' JSON files."""
-    merged: dict[str, str] = {}
+def domain_catalogues_fr() -> dict[str, dict[str, str]]:
+    """Return each domain's French translations ("web" holds the shared interface strings)."""
     root = Path(str(resources.files("bridgeway")))
-    paths = sorted((root / "web" / "i18n" / "fr").glob("*.json"))
-    paths += [root / d / "i18n" / "fr.json" for d in (*DOMAINS, "vc", "cli")]
-    for path in paths:
+    catalogues: dict[str, dict[str, str]] = {"web": {}}
+    for path in sorted((root / "web" / "i18n" / "fr").glob("*.json")):
+        catalogues["web"].update(json.loads(path.read_text(encoding="utf-8")))
+    for domain in (*DOMAINS, "vc", "cli"):
+        path = root / domain / "i18n" / "fr.json"
         if path.is_file():
-            merged.update(json.loads(path.read_text(encoding="utf-8")))
+            catalogues[domain] = json.loads(path.read_text(encoding="utf-8"))
+    return catalogues
+
+
+@lru_cache(maxsize=1)
+def catalogue_fr() -> dict[str, str]:
+    """Return every French translation merged, the shared web strings taking precedence."""
+    merged: dict[str, str] = {}
+    catalogues = domain_catalogues_fr()
+    for domain, catalogue in catalogues.items():
+        if domain != "web":
+            merged.update(catalogue)
+    merged.update(catalogues["web"])
     return merged
 
 
-def translate(message: str, locale: str, **values: object) -> str:
-    """Translate an English interface string into the locale and fill its {placeholders}."""
-    text = catalogue_fr().get(message, message) if locale == "fr" else message
+def translate(message: str, locale: str, domain: str | None = None, **values: object) -> str:
+    """Translate an English interface string, preferring the domain's own wording (same words can differ
+    by context, e.g. "Next" page vs "Next" step), and fill its {placeholders}."""
+    if locale != "fr":
+        text = message
+    else:
+        own = domain_catalogues_fr().get(domain or "web", {})
+        text = own.get(message) or catalogue_fr().get(message, message)
     return text.format(**values) if values else text
 
 
