@@ -159,3 +159,13 @@ EXAMPLES.update(
         },
     }
 )
+
+
+EXAMPLES.update({
+    "POST /plar/cases/{case_id}/steps": lambda session, owner: {
+        "path": _staff_case(session, owner), "form": {"action": "confirm_eligibility"},
+    },
+    "POST /plar/cases/{case_id}/methods": lambda session, owner: {
+        "path": _staff_case(session, owner), "form": {"assessor_email": owner.email, "method_0": "portfolio"},
+    },
+})

@@ -128,3 +128,42 @@ def test_a_learner_uploads_evidence_and_adds_education_and_languages_from_the_pa
     page = client.get("/plar")
     assert "letter.txt" in page.text
     assert "WES-1" in page.text
+
+
+def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(client: TestClient, session: Session) -> None:
+    inst = create_institution(session)
+    inst.plar_policy = {"moderation": "never"}
+    learner = create_user(session, Role.LEARNER, institution=inst)
+    advisor = create_user(session, Role.ADVISOR, institution=inst)
+    assessor = create_user(session, Role.ASSESSOR, institution=inst)
+    lp = accounts_service.principal_for(learner)
+    case = cases.request(session, actor=lp, data=schemas.CaseCreate.model_validate(case_body(inst.id)))
+    for uri in (WELD, BLUEPRINT, SAFETY):
+        portfolio.rate(session, actor=lp, data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=3))
+    session.commit()
+
+    sign_in(client, session, advisor)
+    assert 'data-testid="step-confirm_eligibility"' in client.get(f"/plar/cases/{case.id}").text
+    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "refuse_eligibility"}).status_code == 422
+    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "confirm_eligibility"},
+                       follow_redirects=False).status_code == 303
+    cases.submit_self_assessment(session, actor=lp, case_id=case.id)
+    session.commit()
+    r = client.post(f"/plar/cases/{case.id}/methods", data={"assessor_email": assessor.email, "method_0": "portfolio",
+                                                            "method_1": "challenge_exam", "method_2": "portfolio"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "record_fee", "amount": "250.00",
+                                                            "reason": "RCPT-9"}, follow_redirects=False).status_code == 303
+
+    sign_in(client, session, assessor)
+    for uri in (WELD, BLUEPRINT, SAFETY):
+        assert client.post(f"/plar/cases/{case.id}/decisions", data={
+            "competency_uri": uri, "result": "not_yet", "reasons": "Evidence not yet sufficient."},
+            follow_redirects=False).status_code == 303
+    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "complete_assessment"},
+                       follow_redirects=False).status_code == 303
+    session.refresh(case)
+    assert case.state == "outcome"
+    assert case.fee_cents == 25000
+    assert [c.method for c in case.competencies] == ["portfolio", "challenge_exam", "portfolio"]

@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
 from bridgeway.accounts.policy import RoutePolicy, allow
 from bridgeway.kit.clock import utcnow
-from bridgeway.kit.errors import InvalidInput
+from bridgeway.kit.errors import BridgewayError, InvalidInput
 from bridgeway.kit.http import DbSession, render
 from bridgeway.plar import domain, schemas
 from bridgeway.plar.service import cases, evidence, portfolio
@@ -28,6 +29,8 @@ LearnerW = Annotated[Principal, Depends(require(L, scope=W))]
 Staff = Annotated[Principal, Depends(require(AD, AS, scope=R))]
 Viewer = Annotated[Principal, Depends(require(AD, AS, REG, L, scope=R))]
 Assessor = Annotated[Principal, Depends(require(AS, scope=W))]
+Actor = Annotated[Principal, Depends(require(AD, AS, L, scope=W))]
+AdvisorW = Annotated[Principal, Depends(require(AD, scope=W))]
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /plar": allow(L, scope=R),
@@ -38,6 +41,8 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /plar/caseload": allow(AD, AS, scope=R),
     "GET /plar/cases/{case_id}": allow(AD, AS, REG, L, scope=R, tenant=True),
     "POST /plar/cases/{case_id}/decisions": allow(AS, scope=W, tenant=True),
+    "POST /plar/cases/{case_id}/steps": allow(AD, AS, L, scope=W, tenant=True),
+    "POST /plar/cases/{case_id}/methods": allow(AD, scope=W, tenant=True),
 }
 
 NAV_ITEMS: list[dict[str, Any]] = [
@@ -169,6 +174,10 @@ def _case_page(request: Request, session: Session, principal: Principal, case_id
     return render(request, "plar/case.html", {
         **_view(session, case, principal), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
         "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
+        "actions": [a.value for a in cases.available_actions(case, principal)
+                    if a not in (domain.Action.CHOOSE_METHODS,)],
+        "choose_methods": domain.Action.CHOOSE_METHODS in cases.available_actions(case, principal),
+        "methods": [m.value for m in domain.Method], "needs_reason": [a.value for a in domain.ACTIONS_NEEDING_REASONS],
     }, status_code=status_code)
 
 
@@ -192,4 +201,61 @@ async def decide(case_id: str, request: Request, session: DbSession, principal: 
         return _case_page(request, session, principal, case_id, error="The form is incomplete.", status_code=422)
     except InvalidInput as exc:  # no reasons, an unknown result, rules of evidence unmet: nothing was saved
         return _case_page(request, session, principal, case_id, error=exc.message, status_code=422)
+    return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
+
+
+@router.post("/plar/cases/{case_id}/steps", response_class=HTMLResponse, response_model=None)
+async def step(case_id: str, request: Request, session: DbSession, principal: Actor) -> HTMLResponse | RedirectResponse:
+    """Take the next step of a case from its page (the service checks the state and who may act)."""
+    form = await request.form()
+    raw, reason = str(form.get("action") or ""), str(form.get("reason") or "")
+    try:
+        action = domain.Action(raw)
+    except ValueError:
+        raise InvalidInput(f"unknown step '{raw}'") from None
+    A = domain.Action
+    if action in (A.CONFIRM_ELIGIBILITY, A.REFUSE_ELIGIBILITY):
+        cases.decide_eligibility(session, actor=principal, case_id=case_id, eligible=action is A.CONFIRM_ELIGIBILITY,
+                                 reason=reason)
+    elif action is A.SUBMIT_SELF_ASSESSMENT:
+        cases.submit_self_assessment(session, actor=principal, case_id=case_id)
+    elif action is A.RECORD_FEE:
+        try:
+            cents = round(float(str(form.get("amount") or "0")) * 100)
+        except ValueError:
+            raise InvalidInput("the fee is a number of dollars") from None
+        if not 0 <= cents <= 10_000_000:
+            raise InvalidInput("the fee is between 0 and 100,000 dollars")
+        cases.record_fee(session, actor=principal, case_id=case_id, amount_cents=cents, reference=reason)
+    elif action is A.REQUEST_EVIDENCE:
+        cases.request_evidence(session, actor=principal, case_id=case_id, reason=reason)
+    elif action is A.PROVIDE_EVIDENCE:
+        cases.provide_evidence(session, actor=principal, case_id=case_id)
+    elif action is A.COMPLETE_ASSESSMENT:
+        cases.complete_assessment(session, actor=principal, case_id=case_id)
+    elif action in (A.MODERATE_AGREE, A.MODERATE_RETURN):
+        cases.moderate(session, actor=principal, case_id=case_id, agree=action is A.MODERATE_AGREE, reason=reason)
+    elif action is A.APPEAL:
+        cases.appeal(session, actor=principal, case_id=case_id, reason=reason)
+    elif action in (A.UPHOLD_APPEAL, A.DISMISS_APPEAL):
+        cases.resolve_appeal(session, actor=principal, case_id=case_id, uphold=action is A.UPHOLD_APPEAL, reason=reason)
+    else:
+        raise InvalidInput(f"'{raw}' is not taken from this form")
+    return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
+
+
+@router.post("/plar/cases/{case_id}/methods", response_class=HTMLResponse, response_model=None)
+async def choose_methods(case_id: str, request: Request, session: DbSession, principal: AdvisorW) -> RedirectResponse:
+    """Choose a method per competency and the assessor (by e-mail) from the case page."""
+    form = await request.form()
+    case = cases.get_for(session, viewer=principal, case_id=case_id)
+    email = str(form.get("assessor_email") or "").strip()
+    try:
+        assessor_id = accounts_service.get_user_by_email(session, email).id
+    except BridgewayError:
+        raise InvalidInput(f"no assessor with the e-mail '{email}'") from None
+    data = _checked(schemas.MethodsIn, assessor_user_id=assessor_id, methods=[
+        {"competency_uri": c.competency_uri, "method": str(form.get(f"method_{i}") or "")}
+        for i, c in enumerate(case.competencies)])
+    cases.choose_methods(session, actor=principal, case_id=case_id, data=data)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)

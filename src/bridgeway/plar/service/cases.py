@@ -127,6 +127,21 @@ def _check_party(case: RecognitionCase, actor: Principal, party: Party) -> None:
             raise errors.WrongParty("only the case's moderator (a second assessor) may do this")
 
 
+def may_act(case: RecognitionCase, actor: Principal, party: Party) -> bool:
+    """Return True when the actor is the party the case waits on (for showing buttons; services check again)."""
+    try:
+        _check_party(case, actor, party)
+    except BridgewayError:
+        return False
+    return True
+
+
+def available_actions(case: RecognitionCase, actor: Principal) -> list[Action]:
+    """Return the actions the actor may take on the case now."""
+    state = CaseState(case.state)
+    return [a for (s, a), (_, party) in domain.TRANSITIONS.items() if s is state and may_act(case, actor, party)]
+
+
 def _step(
     session: Session,
     *,
