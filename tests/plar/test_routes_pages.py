@@ -167,3 +167,7 @@ def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(cli
     assert case.state == "outcome"
     assert case.fee_cents == 25000
     assert [c.method for c in case.competencies] == ["portfolio", "challenge_exam", "portfolio"]
+    page = client.get(f"/plar/cases/{case.id}")
+    assert 'data-testid="credit"' in page.text
+    assert "0.0 of 12.0 credits granted" in page.text
+    assert 'data-testid="gaps"' in page.text

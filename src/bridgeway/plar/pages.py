@@ -18,7 +18,7 @@ from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import BridgewayError, InvalidInput
 from bridgeway.kit.http import DbSession, render
 from bridgeway.plar import domain, schemas
-from bridgeway.plar.service import cases, evidence, portfolio
+from bridgeway.plar.service import cases, evidence, outcomes, portfolio
 
 router = APIRouter(include_in_schema=False)
 
@@ -171,8 +171,13 @@ def _case_page(request: Request, session: Session, principal: Principal, case_id
                status_code: int = 200) -> HTMLResponse:
     case = cases.get_for(session, viewer=principal, case_id=case_id)
     can_decide = case.assessor_user_id == principal.user_id and case.state == domain.CaseState.ASSESSMENT.value
+    credit = gaps = None
+    if case.state == domain.CaseState.OUTCOME.value:
+        credit = outcomes.credit(session, viewer=principal, case_id=case_id) if case.courses else None
+        gaps = outcomes.gaps(session, viewer=principal, case_id=case_id).gaps
     return render(request, "plar/case.html", {
         **_view(session, case, principal), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
+        "credit": credit, "gaps": gaps,
         "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
         "actions": [a.value for a in cases.available_actions(case, principal)
                     if a not in (domain.Action.CHOOSE_METHODS,)],
