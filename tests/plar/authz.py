@@ -169,3 +169,6 @@ EXAMPLES.update({
         "path": _staff_case(session, owner), "form": {"assessor_email": owner.email, "method_0": "portfolio"},
     },
 })
+EXAMPLES["POST /plar/cases/{case_id}/self-assessment"] = lambda session, owner: {
+    "path": _own_case(session, owner), "form": {"rating_0": "3"},
+}

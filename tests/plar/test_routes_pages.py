@@ -138,8 +138,6 @@ def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(cli
     assessor = create_user(session, Role.ASSESSOR, institution=inst)
     lp = accounts_service.principal_for(learner)
     case = cases.request(session, actor=lp, data=schemas.CaseCreate.model_validate(case_body(inst.id)))
-    for uri in (WELD, BLUEPRINT, SAFETY):
-        portfolio.rate(session, actor=lp, data=schemas.SelfAssessmentIn(competency_uri=uri, label=uri, rating=3))
     session.commit()
 
     sign_in(client, session, advisor)
@@ -147,8 +145,14 @@ def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(cli
     assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "refuse_eligibility"}).status_code == 422
     assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "confirm_eligibility"},
                        follow_redirects=False).status_code == 303
-    cases.submit_self_assessment(session, actor=lp, case_id=case.id)
-    session.commit()
+    sign_in(client, session, learner)
+    assert 'data-testid="self-assessment-form"' in client.get(f"/plar/cases/{case.id}").text
+    assert client.post(f"/plar/cases/{case.id}/self-assessment", data={"rating_0": "3", "rating_1": "9",
+                                                                       "rating_2": "2"}).status_code == 422
+    assert client.post(f"/plar/cases/{case.id}/self-assessment", data={"rating_0": "3", "rating_1": "4",
+                                                                       "rating_2": "2"},
+                       follow_redirects=False).status_code == 303
+    sign_in(client, session, advisor)
     r = client.post(f"/plar/cases/{case.id}/methods", data={"assessor_email": assessor.email, "method_0": "portfolio",
                                                             "method_1": "challenge_exam", "method_2": "portfolio"},
                     follow_redirects=False)

@@ -18,6 +18,7 @@ from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import BridgewayError, InvalidInput
 from bridgeway.kit.http import DbSession, render
 from bridgeway.plar import domain, schemas
+from bridgeway.plar.errors import UnknownCase
 from bridgeway.plar.service import cases, evidence, outcomes, portfolio
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +44,7 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "POST /plar/cases/{case_id}/decisions": allow(AS, scope=W, tenant=True),
     "POST /plar/cases/{case_id}/steps": allow(AD, AS, L, scope=W, tenant=True),
     "POST /plar/cases/{case_id}/methods": allow(AD, scope=W, tenant=True),
+    "POST /plar/cases/{case_id}/self-assessment": allow(L, scope=W, owner=True),
 }
 
 NAV_ITEMS: list[dict[str, Any]] = [
@@ -180,9 +182,11 @@ def _case_page(request: Request, session: Session, principal: Principal, case_id
         "credit": credit, "gaps": gaps,
         "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
         "actions": [a.value for a in cases.available_actions(case, principal)
-                    if a not in (domain.Action.CHOOSE_METHODS,)],
+                    if a not in (domain.Action.CHOOSE_METHODS, domain.Action.SUBMIT_SELF_ASSESSMENT)],
         "choose_methods": domain.Action.CHOOSE_METHODS in cases.available_actions(case, principal),
-        "methods": [m.value for m in domain.Method], "needs_reason": [a.value for a in domain.ACTIONS_NEEDING_REASONS],
+        "methods": [m.value for m in domain.Method],
+        "self_assess": principal.user_id == case.learner_user_id
+        and case.state == domain.CaseState.SELF_ASSESSMENT.value, "needs_reason": [a.value for a in domain.ACTIONS_NEEDING_REASONS],
     }, status_code=status_code)
 
 
@@ -263,4 +267,20 @@ async def choose_methods(case_id: str, request: Request, session: DbSession, pri
         {"competency_uri": c.competency_uri, "method": str(form.get(f"method_{i}") or "")}
         for i, c in enumerate(case.competencies)])
     cases.choose_methods(session, actor=principal, case_id=case_id, data=data)
+    return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
+
+
+@router.post("/plar/cases/{case_id}/self-assessment", response_class=HTMLResponse, response_model=None)
+async def self_assess(case_id: str, request: Request, session: DbSession, principal: LearnerW) -> RedirectResponse:
+    """Rate yourself on every competency of your case (1–4) and submit the self-assessment."""
+    form = await request.form()
+    case = cases.get_for(session, viewer=principal, case_id=case_id)
+    if case.learner_user_id != principal.user_id:
+        raise UnknownCase(f"no recognition case '{case_id}'")
+    domain.transition(domain.CaseState(case.state), domain.Action.SUBMIT_SELF_ASSESSMENT)  # refuse before rating
+    for i, c in enumerate(case.competencies):
+        data = _checked(schemas.SelfAssessmentIn, competency_uri=c.competency_uri, label=c.label,
+                        rating=form.get(f"rating_{i}"), note=str(form.get(f"note_{i}") or ""))
+        portfolio.rate(session, actor=principal, data=data)
+    cases.submit_self_assessment(session, actor=principal, case_id=case_id)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
