@@ -12,7 +12,6 @@ from alembic import op
 
 import bridgeway.kit.db
 from sqlalchemy import Text
-from sqlalchemy.dialects import postgresql
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

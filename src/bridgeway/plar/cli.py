@@ -169,5 +169,8 @@ def evaluate(
 
 
 def register(app: typer.Typer) -> None:
-    """Mount the skill-inference commands."""
+    """Mount the skill-inference commands and the recognition-case commands."""
+    from bridgeway.plar import case_cli
+
     app.add_typer(skills_app, name="skills")
+    case_cli.register(app)
