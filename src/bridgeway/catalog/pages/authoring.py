@@ -18,7 +18,6 @@ from bridgeway.catalog.pages.common import (
     cents,
     codes,
     lines,
-    rollback,
 )
 from bridgeway.catalog.schemas import AlignmentIn, OpportunityCreate, VersionRead, VersionUpdate
 from bridgeway.kit.errors import BridgewayError
@@ -193,13 +192,12 @@ def new_form(request: Request, session: DbSession, principal: Designer) -> HTMLR
 def create(request: Request, session: DbSession, principal: Designer, form: FormData) -> Response:
     """Create an opportunity and its first draft from the form."""
     try:
-        data = OpportunityCreate.model_validate(payload_from_form(form, create=True))
-        version = catalog_service.create_opportunity(session, actor=principal, data=data)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            data = OpportunityCreate.model_validate(payload_from_form(form, create=True))
+            version = catalog_service.create_opportunity(session, actor=principal, data=data)
     except ValidationError as exc:
-        rollback(session)
         return _render_form(request, session, principal, form, error=_invalid(exc))
     except BridgewayError as exc:
-        rollback(session)
         return _render_form(request, session, principal, form, error=exc)
     return RedirectResponse(f"/catalog/opportunities/{version.opportunity_id}", status_code=303)
 
@@ -228,14 +226,13 @@ def save(
     version = catalog_service.get_version(session, version_id)
     read = catalog_service.read_version(session, version)
     try:
-        data = VersionUpdate.model_validate(payload_from_form(form, create=False))
-        catalog_service.update_draft(session, actor=principal, version_id=version_id, data=data)
-        _realign(session, principal, version_id, read, form)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            data = VersionUpdate.model_validate(payload_from_form(form, create=False))
+            catalog_service.update_draft(session, actor=principal, version_id=version_id, data=data)
+            _realign(session, principal, version_id, read, form)
     except ValidationError as exc:
-        rollback(session)
         return _render_form(request, session, principal, form, version=read, error=_invalid(exc))
     except BridgewayError as exc:
-        rollback(session)
         return _render_form(request, session, principal, form, version=read, error=exc)
     return RedirectResponse(f"/catalog/opportunities/{version.opportunity_id}", status_code=303)
 

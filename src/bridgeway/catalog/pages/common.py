@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role
@@ -52,7 +51,3 @@ def cents(dollars: str) -> int | str:
     except ValueError:
         return dollars
 
-
-def rollback(session: Session) -> None:
-    """Undo what a refused form flushed, before the form is shown again with the reason."""
-    session.rollback()

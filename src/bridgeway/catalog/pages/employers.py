@@ -15,7 +15,6 @@ from bridgeway.catalog.pages.common import (
     Employer,
     FormData,
     ProposalReader,
-    rollback,
 )
 from bridgeway.catalog.schemas import EndorsementIn, ProposalIn, ProposalResponseIn
 from bridgeway.kit.errors import BridgewayError, InvalidInput
@@ -58,21 +57,20 @@ def proposals_page(request: Request, session: DbSession, principal: ProposalRead
 def propose(request: Request, session: DbSession, principal: Employer, form: FormData) -> Response:
     """Record a proposal from the form."""
     try:
-        data = ProposalIn.model_validate(
-            {
-                "title": form.get("title", ""),
-                "description": form.get("description", ""),
-                "institution_id": form.get("institution_id") or None,
-                "openings": form.get("openings") or None,
-            }
-        )
-        catalog_service.propose_competency(session, actor=principal, data=data)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            data = ProposalIn.model_validate(
+                {
+                    "title": form.get("title", ""),
+                    "description": form.get("description", ""),
+                    "institution_id": form.get("institution_id") or None,
+                    "openings": form.get("openings") or None,
+                }
+            )
+            catalog_service.propose_competency(session, actor=principal, data=data)
     except ValidationError as exc:
-        rollback(session)
         error = InvalidInput("; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors()))
         return _page(request, session, principal, error, form)
     except BridgewayError as exc:
-        rollback(session)
         return _page(request, session, principal, exc, form)
     return RedirectResponse("/catalog/proposals", status_code=303)
 
@@ -88,12 +86,12 @@ def respond(
 ) -> Response:
     """Accept or decline a proposal."""
     try:
-        data = ProposalResponseIn.model_validate(
-            {"status": form.get("status", ""), "response": form.get("response", "")}
-        )
-        catalog_service.respond_to_proposal(session, actor=principal, proposal_id=proposal_id, data=data)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            data = ProposalResponseIn.model_validate(
+                {"status": form.get("status", ""), "response": form.get("response", "")}
+            )
+            catalog_service.respond_to_proposal(session, actor=principal, proposal_id=proposal_id, data=data)
     except ValidationError:
-        rollback(session)
         return _page(request, session, principal, InvalidInput("choose accept or decline"))
     return RedirectResponse("/catalog/proposals", status_code=303)
 

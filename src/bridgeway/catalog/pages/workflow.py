@@ -14,7 +14,6 @@ from bridgeway.catalog.pages.common import (
     Returner,
     Reviewer,
     Staff,
-    rollback,
 )
 from bridgeway.catalog.schemas import QaReviewIn
 from bridgeway.kit.errors import BridgewayError, InvalidInput
@@ -69,12 +68,12 @@ def review(
     }
     comments = {key: form.get(f"comment_{key}", "") for key, _ in domain.QA_CHECKLIST}
     try:
-        if len(answers) != len(domain.QA_CHECKLIST):
-            raise InvalidInput("answer every item of the checklist")
-        data = QaReviewIn(answers=answers, item_comments=comments, comment=form.get("comment", ""))
-        catalog_service.review(session, actor=principal, version_id=version_id, data=data)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            if len(answers) != len(domain.QA_CHECKLIST):
+                raise InvalidInput("answer every item of the checklist")
+            data = QaReviewIn(answers=answers, item_comments=comments, comment=form.get("comment", ""))
+            catalog_service.review(session, actor=principal, version_id=version_id, data=data)
     except BridgewayError as exc:
-        rollback(session)
         context = _review_context(session, principal, version_id)
         return render(
             request,
@@ -99,18 +98,18 @@ def _act(
     request: Request, session: DbSession, principal: Approver, version_id: str, action: str, comment: str = ""
 ) -> Response:
     try:
-        if action == "approve":
-            catalog_service.approve(session, actor=principal, version_id=version_id)
-        elif action == "publish":
-            catalog_service.publish(session, actor=principal, version_id=version_id)
-        elif action == "retire":
-            catalog_service.retire(session, actor=principal, version_id=version_id)
-        else:
-            if not comment.strip():
-                raise InvalidInput("say why the version goes back to its authors")
-            catalog_service.send_back(session, actor=principal, version_id=version_id, comment=comment)
+        with session.begin_nested():  # a refused form undoes only its own writes
+            if action == "approve":
+                catalog_service.approve(session, actor=principal, version_id=version_id)
+            elif action == "publish":
+                catalog_service.publish(session, actor=principal, version_id=version_id)
+            elif action == "retire":
+                catalog_service.retire(session, actor=principal, version_id=version_id)
+            else:
+                if not comment.strip():
+                    raise InvalidInput("say why the version goes back to its authors")
+                catalog_service.send_back(session, actor=principal, version_id=version_id, comment=comment)
     except BridgewayError as exc:
-        rollback(session)
         context = _review_context(session, principal, version_id)
         return render(
             request, "catalog/approval.html", {**context, "error": exc}, status_code=exc.status_code
