@@ -133,7 +133,9 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     """A new, empty database with the schema, for CLI tests whose commands commit for real."""
     if PG_URL:
         name = f"bw_cli_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = PG_URL.rsplit("/", 1)[0] + "/" + name

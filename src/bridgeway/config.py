@@ -42,9 +42,13 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production":
             if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
-                raise ValueError("BRIDGEWAY_SECRET_KEY must be set to a random value of 32+ characters in production")
+                raise ValueError(
+                    "BRIDGEWAY_SECRET_KEY must be set to a random value of 32+ characters in production"
+                )
             if self.key_encryption_key == DEV_KEK or len(self.key_encryption_key) < 32:
-                raise ValueError("BRIDGEWAY_KEY_ENCRYPTION_KEY must be set to a random value of 32+ characters in production")
+                raise ValueError(
+                    "BRIDGEWAY_KEY_ENCRYPTION_KEY must be set to a random value of 32+ characters in production"
+                )
         return self
 
     @property

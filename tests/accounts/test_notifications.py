@@ -25,9 +25,12 @@ def _outbox(settings: Settings) -> list[Path]:
 
 def test_a_notification_is_listed_newest_first_with_the_unread_count(session: Session) -> None:
     user = create_user(session)
-    accounts_service.notify(session, user_id=user.id, kind="plar.case_opened", title="Case opened", body="First")
-    accounts_service.notify(session, user_id=user.id, kind="plar.decided", title="Decision", body="Second",
-                            link="/plar/cases/1")
+    accounts_service.notify(
+        session, user_id=user.id, kind="plar.case_opened", title="Case opened", body="First"
+    )
+    accounts_service.notify(
+        session, user_id=user.id, kind="plar.decided", title="Decision", body="Second", link="/plar/cases/1"
+    )
     items, total = accounts_service.list_notifications(session, actor=principal_of(user))
     assert total == 2
     assert {n.title for n in items} == {"Case opened", "Decision"}
@@ -38,7 +41,10 @@ def test_marking_read_changes_only_the_callers_own_notifications(session: Sessio
     alice, bob = create_user(session), create_user(session)
     mine = accounts_service.notify(session, user_id=alice.id, kind="k", title="Mine", body="")
     theirs = accounts_service.notify(session, user_id=bob.id, kind="k", title="Theirs", body="")
-    assert accounts_service.mark_read(session, actor=principal_of(alice), notification_ids=[mine.id, theirs.id]) == 1
+    assert (
+        accounts_service.mark_read(session, actor=principal_of(alice), notification_ids=[mine.id, theirs.id])
+        == 1
+    )
     session.refresh(theirs)
     assert theirs.read_at is None
     assert accounts_service.unread_count(session, user_id=alice.id) == 0
@@ -48,7 +54,9 @@ def test_marking_read_changes_only_the_callers_own_notifications(session: Sessio
 def test_a_javascript_link_or_an_empty_title_is_refused(session: Session) -> None:
     user = create_user(session)
     with pytest.raises(InvalidInput):
-        accounts_service.notify(session, user_id=user.id, kind="k", title="x", body="", link="javascript:alert(1)")
+        accounts_service.notify(
+            session, user_id=user.id, kind="k", title="x", body="", link="javascript:alert(1)"
+        )
     with pytest.raises(InvalidInput):
         accounts_service.notify(session, user_id=user.id, kind="k", title="  ", body="")
     with pytest.raises(errors.UnknownUser):
@@ -59,8 +67,16 @@ def test_an_emailed_notification_lands_in_the_outbox_once_the_transaction_commit
     session: Session, settings: Settings
 ) -> None:
     user = create_user(session)
-    accounts_service.notify(session, user_id=user.id, kind="plar.decided", title="Your PLAR decision",
-                            body="Credit granted.", link="/plar/cases/7", email=True, settings=settings)
+    accounts_service.notify(
+        session,
+        user_id=user.id,
+        kind="plar.decided",
+        title="Your PLAR decision",
+        body="Credit granted.",
+        link="/plar/cases/7",
+        email=True,
+        settings=settings,
+    )
     assert _outbox(settings) == []
     session.commit()
     files = _outbox(settings)
@@ -77,8 +93,9 @@ def test_an_emailed_notification_lands_in_the_outbox_once_the_transaction_commit
 def test_no_email_is_sent_when_the_transaction_rolls_back(session: Session, settings: Settings) -> None:
     user = create_user(session)
     session.commit()
-    accounts_service.notify(session, user_id=user.id, kind="k", title="Never sent", body="", email=True,
-                            settings=settings)
+    accounts_service.notify(
+        session, user_id=user.id, kind="k", title="Never sent", body="", email=True, settings=settings
+    )
     session.rollback()
     session.commit()
     assert _outbox(settings) == []
@@ -109,25 +126,34 @@ def test_with_an_smtp_host_mail_goes_through_starttls_and_login(
             calls.append(("send", message["To"]))
 
     monkeypatch.setattr("smtplib.SMTP", FakeSmtp)
-    smtp_settings = settings.model_copy(update={"smtp_host": "mail.example.org", "smtp_user": "bw",
-                                                "smtp_password": "secret"})
+    smtp_settings = settings.model_copy(
+        update={"smtp_host": "mail.example.org", "smtp_user": "bw", "smtp_password": "secret"}
+    )
     assert mail.send(smtp_settings, mail.Mail(to="a@example.org", subject="Hi", body="Body")) is None
-    assert calls == [("connect", "mail.example.org", 587), ("starttls",), ("login", "bw", "secret"),
-                     ("send", "a@example.org"), ("quit",)]
+    assert calls == [
+        ("connect", "mail.example.org", 587),
+        ("starttls",),
+        ("login", "bw", "secret"),
+        ("send", "a@example.org"),
+        ("quit",),
+    ]
     assert _outbox(settings) == []
 
 
 def test_the_page_lists_notifications_and_htmx_marks_one_read(client: TestClient, session: Session) -> None:
     user = create_user(session)
-    first = accounts_service.notify(session, user_id=user.id, kind="k", title="Assessor assigned", body="Hello")
+    first = accounts_service.notify(
+        session, user_id=user.id, kind="k", title="Assessor assigned", body="Hello"
+    )
     accounts_service.notify(session, user_id=user.id, kind="k", title="Evidence requested", body="")
     sign_in(client, session, user)
     page = client.get("/notifications")
     assert page.status_code == 200
     assert "Assessor assigned" in page.text
     assert 'data-testid="unread-count"' in page.text
-    fragment = client.post("/notifications/mark-read", data={"notification_id": first.id},
-                           headers={"HX-Request": "true"})
+    fragment = client.post(
+        "/notifications/mark-read", data={"notification_id": first.id}, headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
     assert 'id="notification-list"' in fragment.text
@@ -159,7 +185,9 @@ def test_the_api_lists_and_marks_read(client: TestClient, session: Session) -> N
     unread = client.get("/api/v1/notifications", params={"unread_only": True}, headers=auth).json()
     assert [i["title"] for i in unread["items"]] == ["Two"]
     assert client.post("/api/v1/notifications/mark-read", json={"all": True}, headers=auth).json() == {
-        "marked": 1, "unread": 0}
+        "marked": 1,
+        "unread": 0,
+    }
     assert client.post("/api/v1/notifications/mark-read", json={}, headers=auth).status_code == 422
     session.refresh(foreign)
     assert foreign.read_at is None

@@ -35,10 +35,15 @@ def _learner_with_history(session: Session) -> User:
     institution = create_institution(session)
     learner = create_user(session, Role.LEARNER, institution=institution)
     principal = principal_of(learner)
-    accounts_service.grant_consent(session, actor=principal, grantee_kind=ConsentGrantee.INSTITUTION.value,
-                                   grantee_id=institution.id)
-    accounts_service.create_api_token(session, user=learner, scopes=["plar:read"], name="script", actor=principal)
-    accounts_service.notify(session, user_id=learner.id, kind="plar.decided", title="Decision", body="Granted")
+    accounts_service.grant_consent(
+        session, actor=principal, grantee_kind=ConsentGrantee.INSTITUTION.value, grantee_id=institution.id
+    )
+    accounts_service.create_api_token(
+        session, user=learner, scopes=["plar:read"], name="script", actor=principal
+    )
+    accounts_service.notify(
+        session, user_id=learner.id, kind="plar.decided", title="Decision", body="Granted"
+    )
     return learner
 
 
@@ -61,11 +66,19 @@ def test_the_export_holds_everything_about_me_and_no_secret(session: Session, ho
     assert learner.password_hash
     assert learner.password_hash not in text
     assert "token_hash" not in text
-    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "user.data_exported",
-                                                   AuditEvent.entity_id == learner.id)) is not None
+    assert (
+        session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "user.data_exported", AuditEvent.entity_id == learner.id
+            )
+        )
+        is not None
+    )
 
 
-def test_the_export_downloads_as_a_json_file_from_the_api_and_the_page(client: TestClient, session: Session) -> None:
+def test_the_export_downloads_as_a_json_file_from_the_api_and_the_page(
+    client: TestClient, session: Session
+) -> None:
     learner = _learner_with_history(session)
     response = client.get("/api/v1/me/export", headers=bearer(session, learner))
     assert response.status_code == 200
@@ -97,13 +110,22 @@ def test_deleting_my_account_anonymises_me_and_ends_every_access(
     assert learner.password_hash is None
     assert not learner.is_active
     assert learner.deleted_at is not None
-    assert session.scalars(select(ApiToken).where(ApiToken.user_id == learner.id,
-                                                  ApiToken.revoked_at.is_(None))).all() == []
-    assert session.scalars(select(Consent).where(Consent.learner_id == learner.id,
-                                                 Consent.withdrawn_at.is_(None))).all() == []
+    assert (
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == learner.id, ApiToken.revoked_at.is_(None))
+        ).all()
+        == []
+    )
+    assert (
+        session.scalars(
+            select(Consent).where(Consent.learner_id == learner.id, Consent.withdrawn_at.is_(None))
+        ).all()
+        == []
+    )
     assert session.scalars(select(Notification).where(Notification.user_id == learner.id)).all() == []
-    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.deleted",
-                                                    AuditEvent.entity_id == learner.id))
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.deleted", AuditEvent.entity_id == learner.id)
+    )
     assert event is not None
     assert email not in json.dumps(event.after)
     assert event.actor_label != email
@@ -142,13 +164,19 @@ def test_a_failing_eraser_leaves_everything_as_it_was(session: Session, hook_nam
     assert learner.is_active
     assert learner.email == email
     assert learner.password_hash
-    assert session.scalars(select(ApiToken).where(ApiToken.user_id == learner.id,
-                                                  ApiToken.revoked_at.is_(None))).all() != []
+    assert (
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == learner.id, ApiToken.revoked_at.is_(None))
+        ).all()
+        != []
+    )
     titles = session.scalars(select(Notification.title).where(Notification.user_id == learner.id)).all()
     assert titles == ["Decision"]
 
 
-def test_a_credential_issued_before_deletion_still_verifies_after(session: Session, settings: Settings) -> None:
+def test_a_credential_issued_before_deletion_still_verifies_after(
+    session: Session, settings: Settings
+) -> None:
     institution = create_institution(session)
     learner = create_user(session, Role.LEARNER, institution=institution)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
@@ -157,7 +185,9 @@ def test_a_credential_issued_before_deletion_still_verifies_after(session: Sessi
     assert report.verified, report
 
 
-def test_deleting_through_the_api_needs_the_password_and_signs_me_out(client: TestClient, session: Session) -> None:
+def test_deleting_through_the_api_needs_the_password_and_signs_me_out(
+    client: TestClient, session: Session
+) -> None:
     learner = _learner_with_history(session)
     auth = bearer(session, learner)
     refused = client.post("/api/v1/me/delete", json={"password": "wrong"}, headers=auth)
@@ -181,8 +211,9 @@ def test_deleting_from_the_page_needs_the_confirmation_and_ends_the_session(
     assert wrong.status_code == 422
     session.refresh(learner)
     assert learner.is_active
-    done = client.post("/account/privacy/delete", data={"password": PASSWORD, "confirm": "yes"},
-                       follow_redirects=False)
+    done = client.post(
+        "/account/privacy/delete", data={"password": PASSWORD, "confirm": "yes"}, follow_redirects=False
+    )
     assert done.status_code == 303
     assert done.headers["location"].startswith("/login")
     assert session.scalars(select(WebSession).where(WebSession.user_id == learner.id)).all() == []

@@ -19,8 +19,13 @@ def test_a_learner_sees_their_credentials_and_verifies_one_in_chromium(
         learner = create_user(session, Role.LEARNER, institution=institution)
         kept = issue_credential(session, live_server.settings, institution=institution, learner=learner)
         gone = issue_credential(session, live_server.settings, institution=institution, learner=learner)
-        credentials_service.revoke(session, settings=live_server.settings, credential_id=gone.id,
-                                   reason="Issued in error", actor=None)
+        credentials_service.revoke(
+            session,
+            settings=live_server.settings,
+            credential_id=gone.id,
+            reason="Issued in error",
+            actor=None,
+        )
         email, kept_id, gone_id = learner.email, kept.id, gone.id
     login(email, PASSWORD)
     page.goto("/wallet")
@@ -43,9 +48,13 @@ def test_anyone_pastes_a_credential_into_the_verification_page(page, live_server
     with live_server.db() as session:
         institution = create_institution(session)
         learner = create_user(session, Role.LEARNER, institution=institution)
-        document = issue_credential(session, live_server.settings, institution=institution, learner=learner).document
+        document = issue_credential(
+            session, live_server.settings, institution=institution, learner=learner
+        ).document
     page.goto("/verify")
-    page.get_by_label("Paste the credential (JSON)").fill(json.dumps(document).replace("bend test", "no test"))
+    page.get_by_label("Paste the credential (JSON)").fill(
+        json.dumps(document).replace("bend test", "no test")
+    )
     page.get_by_role("button", name="Verify", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_test_id("verification").get_attribute("data-outcome") == "tampered"

@@ -9,7 +9,9 @@ from tests.browser.conftest import LiveServer
 from tests.factories.accounts import PASSWORD, create_institution, create_user
 
 
-def test_an_advisor_signs_in_and_signs_out_in_chromium(page, live_server: LiveServer, login: Callable[[str, str], None]) -> None:
+def test_an_advisor_signs_in_and_signs_out_in_chromium(
+    page, live_server: LiveServer, login: Callable[[str, str], None]
+) -> None:
     with live_server.db() as session:
         user = create_user(session, Role.ADVISOR, institution=create_institution(session))
         email, name = user.email, user.display_name

@@ -21,15 +21,26 @@ SETTINGS = Settings(environment="test", key_encryption_key="matrix-kek-that-is-l
 
 def _issue(session: Session, institution_id: str, learner_id: str) -> IssuedCredential:
     return credentials_service.issue(
-        session, settings=SETTINGS, institution_id=institution_id, actor=None,
-        request=IssueRequest(achievement=achievement(), recipient=Recipient(user_id=learner_id),
-                             idempotency_key=f"matrix-{learner_id}-{institution_id}"),
+        session,
+        settings=SETTINGS,
+        institution_id=institution_id,
+        actor=None,
+        request=IssueRequest(
+            achievement=achievement(),
+            recipient=Recipient(user_id=learner_id),
+            idempotency_key=f"matrix-{learner_id}-{institution_id}",
+        ),
     )
 
 
 def _learner_of(session: Session, institution_id: str, tag: str) -> User:
-    return accounts_service.create_user(session, email=f"learner-{tag}-{institution_id[:8]}@matrix.example",
-                                        display_name="Learner", roles=[Role.LEARNER], institution_id=institution_id)
+    return accounts_service.create_user(
+        session,
+        email=f"learner-{tag}-{institution_id[:8]}@matrix.example",
+        display_name="Learner",
+        roles=[Role.LEARNER],
+        institution_id=institution_id,
+    )
 
 
 def a_credential_of_the_owner(session: Session, owner: User) -> dict[str, Any]:
@@ -49,8 +60,13 @@ def a_credential_of_the_owners_institution(session: Session, owner: User) -> dic
 def a_suspended_credential_of_the_owners_institution(session: Session, owner: User) -> dict[str, Any]:
     """A suspended credential of the owner's institution, with a reason to reinstate it."""
     example = a_credential_of_the_owners_institution(session, owner)
-    credentials_service.suspend(session, settings=SETTINGS, credential_id=example["path"]["credential_id"],
-                                reason="matrix", actor=None)
+    credentials_service.suspend(
+        session,
+        settings=SETTINGS,
+        credential_id=example["path"]["credential_id"],
+        reason="matrix",
+        actor=None,
+    )
     return {"path": example["path"], "json": {"reason": "matrix check"}}
 
 
@@ -64,9 +80,15 @@ def a_batch_of_the_owners_institution(session: Session, owner: User) -> dict[str
     """A batch job of the owner's institution."""
     assert owner.institution_id is not None
     job = credentials_service.create_batch(
-        session, institution_id=owner.institution_id, source="api", actor=None,
-        request=BatchRequest(idempotency_key=f"matrix-{owner.id}", achievement=achievement(),
-                             rows=[BatchRowInput(email="someone@matrix.example")]),
+        session,
+        institution_id=owner.institution_id,
+        source="api",
+        actor=None,
+        request=BatchRequest(
+            idempotency_key=f"matrix-{owner.id}",
+            achievement=achievement(),
+            rows=[BatchRowInput(email="someone@matrix.example")],
+        ),
     )
     return {"batch_id": job.id}
 
@@ -75,8 +97,12 @@ def a_stack_award_of_the_owners_institution(session: Session, owner: User) -> di
     """A pending stack award of the owner's institution, to reject."""
     assert owner.institution_id is not None
     learner = _learner_of(session, owner.institution_id, "a")
-    award = StackAward(institution_id=owner.institution_id, learner_user_id=learner.id, parent_ref="matrix-parent",
-                       component_credential_ids=[])
+    award = StackAward(
+        institution_id=owner.institution_id,
+        learner_user_id=learner.id,
+        parent_ref="matrix-parent",
+        component_credential_ids=[],
+    )
     session.add(award)
     session.flush()
     return {"award_id": award.id, "decision": "reject"}
@@ -97,8 +123,12 @@ def a_share_of_the_owners_credential(session: Session, owner: User) -> dict[str,
 def a_share_link_of_the_owner(session: Session, owner: User) -> dict[str, Any]:
     """A share link of the owner."""
     example = a_credential_of_the_owner(session, owner)
-    link = credentials_service.create_share_link(session, actor=accounts_service.principal_for(owner),
-                                                 credential_ids=[example["credential_id"]], days=3)
+    link = credentials_service.create_share_link(
+        session,
+        actor=accounts_service.principal_for(owner),
+        credential_ids=[example["credential_id"]],
+        days=3,
+    )
     return {"link_id": link.id}
 
 

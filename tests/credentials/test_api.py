@@ -32,11 +32,14 @@ def _count(session: Session, institution_id: str) -> int:
     return session.query(IssuedCredential).filter_by(institution_id=institution_id).count()
 
 
-def test_a_registrar_token_with_the_issue_scope_issues_a_credential(client: TestClient, session: Session) -> None:
+def test_a_registrar_token_with_the_issue_scope_issues_a_credential(
+    client: TestClient, session: Session
+) -> None:
     institution, learner = institution_and_learner(session)
     registrar = create_user(session, Role.REGISTRAR, institution=institution)
-    response = client.post("/api/v1/credentials", json=_body(learner.id),
-                           headers=bearer(session, registrar, "credentials:issue"))
+    response = client.post(
+        "/api/v1/credentials", json=_body(learner.id), headers=bearer(session, registrar, "credentials:issue")
+    )
     assert response.status_code == 201, response.text
     assert response.json()["document"]["proof"]["type"] == "DataIntegrityProof"
     assert response.json()["learner_user_id"] == learner.id
@@ -57,9 +60,13 @@ def test_issuing_needs_a_role_a_scope_and_a_caller(client: TestClient, session: 
     assert _count(session, institution.id) == 0
 
 
-def test_bad_issue_requests_are_refused_with_a_reason_and_write_nothing(client: TestClient, session: Session) -> None:
+def test_bad_issue_requests_are_refused_with_a_reason_and_write_nothing(
+    client: TestClient, session: Session
+) -> None:
     institution, learner = institution_and_learner(session)
-    headers = bearer(session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue")
+    headers = bearer(
+        session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue"
+    )
     session.commit()
     no_alignment = _body(learner.id)
     del no_alignment["achievement"]["alignment"]
@@ -70,8 +77,11 @@ def test_bad_issue_requests_are_refused_with_a_reason_and_write_nothing(client: 
         (_body(learner.id, unknown_field=1), 422, "invalid_input"),
         (no_alignment, 422, "invalid_achievement"),
         (_body("no-such-user"), 404, "unknown_user"),
-        (_body(learner.id, valid_from="2030-01-01T00:00:00Z", valid_until="2029-01-01T00:00:00Z"), 422,
-         "invalid_achievement"),
+        (
+            _body(learner.id, valid_from="2030-01-01T00:00:00Z", valid_until="2029-01-01T00:00:00Z"),
+            422,
+            "invalid_achievement",
+        ),
     ]
     for body, status, error in cases:
         response = client.post("/api/v1/credentials", json=body, headers=headers)
@@ -81,11 +91,17 @@ def test_bad_issue_requests_are_refused_with_a_reason_and_write_nothing(client: 
     assert _count(session, institution.id) == 0
 
 
-def test_an_idempotency_key_reused_for_another_achievement_is_a_conflict(client: TestClient, session: Session) -> None:
+def test_an_idempotency_key_reused_for_another_achievement_is_a_conflict(
+    client: TestClient, session: Session
+) -> None:
     institution, learner = institution_and_learner(session)
-    headers = bearer(session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue")
+    headers = bearer(
+        session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue"
+    )
     session.commit()
-    assert client.post("/api/v1/credentials", json=_body(learner.id, "same"), headers=headers).status_code == 201
+    assert (
+        client.post("/api/v1/credentials", json=_body(learner.id, "same"), headers=headers).status_code == 201
+    )
     response = client.post("/api/v1/credentials", json=_body(learner.id, "same"), headers=headers)
     assert response.status_code == 409
     assert response.json()["error"] == "idempotency_mismatch"
@@ -124,8 +140,9 @@ def test_a_learner_sees_their_credentials_and_the_revocation_reason_but_not_othe
     credential = issue_credential(session, settings, institution=institution, learner=learner)
     from bridgeway.credentials import service as credentials_service
 
-    credentials_service.revoke(session, settings=settings, credential_id=credential.id, reason="Issued in error",
-                               actor=None)
+    credentials_service.revoke(
+        session, settings=settings, credential_id=credential.id, reason="Issued in error", actor=None
+    )
     learner_headers, other_headers = bearer(session, learner), bearer(session, other)
     session.commit()
     mine = client.get("/api/v1/credentials/mine", headers=learner_headers)
@@ -166,7 +183,9 @@ def test_the_status_list_is_served_with_an_etag_and_cache_headers(
     assert client.get(url.replace("revocation", "nonsense")).status_code == 404
 
 
-def test_no_api_answer_or_page_carries_a_private_key(client: TestClient, session: Session, settings: Settings) -> None:
+def test_no_api_answer_or_page_carries_a_private_key(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     institution, learner = institution_and_learner(session)
     admin = create_user(session, Role.INSTITUTION_ADMIN, Role.REGISTRAR, institution=institution)
     headers = bearer(session, admin)
@@ -174,26 +193,45 @@ def test_no_api_answer_or_page_carries_a_private_key(client: TestClient, session
     rotated = client.post("/api/v1/credentials/keys/rotate", headers=headers)
     assert rotated.status_code == 200
     bodies = [json.dumps(issued), rotated.text]
-    for path in [f"/institutions/{institution.slug}/did.json", "/api/v1/credentials", f"/api/v1/credentials/{issued['id']}",
-                 issued["document"]["credentialStatus"][0]["statusListCredential"].removeprefix(settings.base_url),
-                 f"/verify/{issued['id']}", f"/verify/{issued['id']}/credential.json", "/issued"]:
+    for path in [
+        f"/institutions/{institution.slug}/did.json",
+        "/api/v1/credentials",
+        f"/api/v1/credentials/{issued['id']}",
+        issued["document"]["credentialStatus"][0]["statusListCredential"].removeprefix(settings.base_url),
+        f"/verify/{issued['id']}",
+        f"/verify/{issued['id']}/credential.json",
+        "/issued",
+    ]:
         bodies.append(client.get(path, headers=headers).text)
     secrets_found = []
     for key in session.query(IssuerKey).filter_by(institution_id=institution.id):
-        raw = domain.decrypt_private_key(settings.key_encryption_key, institution_id=institution.id, key_row_id=key.id,
-                                         ciphertext=key.private_key_ciphertext)
+        raw = domain.decrypt_private_key(
+            settings.key_encryption_key,
+            institution_id=institution.id,
+            key_row_id=key.id,
+            ciphertext=key.private_key_ciphertext,
+        )
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        forms = [raw.hex(), base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("="),
-                 vc.encode_secret_multikey(Ed25519PrivateKey.from_private_bytes(raw)),
-                 base64.b64encode(key.private_key_ciphertext).decode(), key.private_key_ciphertext.hex()]
+        forms = [
+            raw.hex(),
+            base64.b64encode(raw).decode(),
+            base64.urlsafe_b64encode(raw).decode().rstrip("="),
+            vc.encode_secret_multikey(Ed25519PrivateKey.from_private_bytes(raw)),
+            base64.b64encode(key.private_key_ciphertext).decode(),
+            key.private_key_ciphertext.hex(),
+        ]
         secrets_found += [f for f in forms for body in bodies if f[:24] in body]
     assert secrets_found == []
 
 
-def test_vc_api_issue_signs_a_caller_credential_and_refuses_plain_emails(client: TestClient, session: Session) -> None:
+def test_vc_api_issue_signs_a_caller_credential_and_refuses_plain_emails(
+    client: TestClient, session: Session
+) -> None:
     institution, _learner = institution_and_learner(session)
-    headers = bearer(session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue")
+    headers = bearer(
+        session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue"
+    )
     session.commit()
     credential = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -204,7 +242,9 @@ def test_vc_api_issue_signs_a_caller_credential_and_refuses_plain_emails(client:
     assert response.status_code == 201, response.text
     signed = response.json()["verifiableCredential"]
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert client.post("/credentials/verify", json={"verifiableCredential": signed}).json()["outcome"] == "valid"
+    assert (
+        client.post("/credentials/verify", json={"verifiableCredential": signed}).json()["outcome"] == "valid"
+    )
     keyed = {**headers, "Idempotency-Key": "order-77"}
     once = client.post("/credentials/issue", json={"credential": credential}, headers=keyed).json()
     twice = client.post("/credentials/issue", json={"credential": credential}, headers=keyed).json()
@@ -221,7 +261,9 @@ def test_vc_api_issue_signs_a_caller_credential_and_refuses_plain_emails(client:
 
 def test_verify_endpoints_refuse_bad_bodies_with_reasons(client: TestClient) -> None:
     assert client.post("/credentials/verify", content=b"{not json").status_code == 422
-    duplicate = client.post("/credentials/verify", content=b'{"verifiableCredential": {}, "verifiableCredential": {}}')
+    duplicate = client.post(
+        "/credentials/verify", content=b'{"verifiableCredential": {}, "verifiableCredential": {}}'
+    )
     assert duplicate.status_code == 422
     assert client.post("/credentials/verify", json={"x": 1}).status_code == 422
     tampered = client.post("/credentials/verify", json={"verifiableCredential": {"@context": ["x"]}})
@@ -233,7 +275,9 @@ def test_verify_endpoints_refuse_bad_bodies_with_reasons(client: TestClient) -> 
     assert client.post("/credentials/verify", json={"verifiableCredential": deep}).status_code in (400, 422)
 
 
-def test_a_presentation_of_credentials_verifies(client: TestClient, session: Session, settings: Settings) -> None:
+def test_a_presentation_of_credentials_verifies(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     institution, learner = institution_and_learner(session)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
     presentation = vc.build_presentation([credential.document])
@@ -244,12 +288,17 @@ def test_a_presentation_of_credentials_verifies(client: TestClient, session: Ses
 
 def test_a_batch_sent_twice_issues_each_row_once(client: TestClient, session: Session) -> None:
     institution, learner = institution_and_learner(session)
-    headers = bearer(session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue")
+    headers = bearer(
+        session, create_user(session, Role.REGISTRAR, institution=institution), "credentials:issue"
+    )
     body = {
         "idempotency_key": "cohort-2026-fall",
         "achievement": achievement(ref="mc-cohort").model_dump(mode="json", exclude_none=True),
-        "rows": [{"user_id": learner.id}, {"email": "newcomer@example.org", "key": "n1"},
-                 {"did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}],
+        "rows": [
+            {"user_id": learner.id},
+            {"email": "newcomer@example.org", "key": "n1"},
+            {"did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"},
+        ],
     }
     session.commit()
     first = client.post("/api/v1/credentials/batches", json=body, headers=headers)

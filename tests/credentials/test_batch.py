@@ -18,11 +18,16 @@ class Crash(Exception):
     """Stands for the process dying between two chunks."""
 
 
-def test_a_batch_interrupted_after_a_chunk_resumes_and_never_duplicates(session: Session, settings: Settings) -> None:
+def test_a_batch_interrupted_after_a_chunk_resumes_and_never_duplicates(
+    session: Session, settings: Settings
+) -> None:
     institution = create_institution(session)
     rows = [BatchRowInput(email=f"learner{n}@example.org") for n in range(5)]
     job = credentials_service.create_batch(
-        session, institution_id=institution.id, source="api", actor=None,
+        session,
+        institution_id=institution.id,
+        source="api",
+        actor=None,
         request=BatchRequest(idempotency_key="fall", achievement=achievement(ref="mc-batch"), rows=rows),
     )
 
@@ -43,7 +48,10 @@ def test_an_unknown_user_id_fails_its_row_only(session: Session, settings: Setti
     institution = create_institution(session)
     rows = [BatchRowInput(user_id="nobody"), BatchRowInput(email="ok@example.org")]
     job = credentials_service.create_batch(
-        session, institution_id=institution.id, source="api", actor=None,
+        session,
+        institution_id=institution.id,
+        source="api",
+        actor=None,
         request=BatchRequest(idempotency_key="mixed", achievement=achievement(), rows=rows),
     )
     done = credentials_service.run_batch(session, settings=settings, job_id=job.id)
@@ -56,7 +64,10 @@ def test_duplicate_row_keys_are_refused_before_anything_is_written(session: Sess
     rows = [BatchRowInput(email="a@example.org", key="x"), BatchRowInput(email="b@example.org", key="x")]
     with pytest.raises(errors.InvalidBatch, match="appears twice"):
         credentials_service.create_batch(
-            session, institution_id=institution.id, source="api", actor=None,
+            session,
+            institution_id=institution.id,
+            source="api",
+            actor=None,
             request=BatchRequest(idempotency_key="dup", achievement=achievement(), rows=rows),
         )
     assert session.query(BatchJob).filter_by(institution_id=institution.id).count() == 0

@@ -24,8 +24,11 @@ def run(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: igno
 
     def invoke(*args: str):  # type: ignore[no-untyped-def]
         monkeypatch.setattr("bridgeway.kit.cli._settings", None)
-        return runner.invoke(app, list(args), env={"BRIDGEWAY_DATABASE_URL": fresh_database_url,
-                                                   "BRIDGEWAY_KEY_ENCRYPTION_KEY": ENV_KEK})
+        return runner.invoke(
+            app,
+            list(args),
+            env={"BRIDGEWAY_DATABASE_URL": fresh_database_url, "BRIDGEWAY_KEY_ENCRYPTION_KEY": ENV_KEK},
+        )
 
     return invoke
 
@@ -38,8 +41,10 @@ def cohort(fresh_database_url: str, tmp_path: Path) -> tuple[Path, Path]:
     definition = tmp_path / "achievement.json"
     definition.write_text(achievement(ref="mc-cli").model_dump_json(), encoding="utf-8")
     csv_file = tmp_path / "cohort.csv"
-    csv_file.write_text("email,name,result\nada@example.org,Ada,Proficient\nbo@example.org,Bo,\ncy@example.org,Cy,\n",
-                        encoding="utf-8")
+    csv_file.write_text(
+        "email,name,result\nada@example.org,Ada,Proficient\nbo@example.org,Bo,\ncy@example.org,Cy,\n",
+        encoding="utf-8",
+    )
     return definition, csv_file
 
 
@@ -50,20 +55,42 @@ def _count(url: str) -> int:
 
 def test_issue_batch_issues_a_cohort_once_even_when_run_twice(run, cohort, fresh_database_url: str) -> None:  # type: ignore[no-untyped-def]
     definition, csv_file = cohort
-    first = run("credentials", "issue-batch", str(csv_file), "--institution", "north", "--achievement", str(definition))
+    first = run(
+        "credentials",
+        "issue-batch",
+        str(csv_file),
+        "--institution",
+        "north",
+        "--achievement",
+        str(definition),
+    )
     assert first.exit_code == 0, first.output
     assert "3 issued, 0 failed" in first.output
-    again = run("credentials", "issue-batch", str(csv_file), "--institution", "north", "--achievement", str(definition))
+    again = run(
+        "credentials",
+        "issue-batch",
+        str(csv_file),
+        "--institution",
+        "north",
+        "--achievement",
+        str(definition),
+    )
     assert again.exit_code == 0, again.output
     assert _count(fresh_database_url) == 3
 
 
-def test_a_bad_csv_is_refused_with_the_line_and_nothing_is_issued(run, cohort, fresh_database_url: str,  # type: ignore[no-untyped-def]
-                                                                  tmp_path: Path) -> None:
+def test_a_bad_csv_is_refused_with_the_line_and_nothing_is_issued(
+    run,
+    cohort,
+    fresh_database_url: str,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     definition, _ = cohort
     bad = tmp_path / "bad.csv"
     bad.write_text("email,name\nada@example.org,Ada\nnot-an-email,Bo\n", encoding="utf-8")
-    result = run("credentials", "issue-batch", str(bad), "--institution", "north", "--achievement", str(definition))
+    result = run(
+        "credentials", "issue-batch", str(bad), "--institution", "north", "--achievement", str(definition)
+    )
     assert result.exit_code == 2
     assert "bad row" in result.output
     assert _count(fresh_database_url) == 0
@@ -73,8 +100,18 @@ def test_revoke_rotate_and_export_write_credentials_status_lists_and_dids(  # ty
     run, cohort, fresh_database_url: str, tmp_path: Path
 ) -> None:
     definition, csv_file = cohort
-    assert run("credentials", "issue-batch", str(csv_file), "--institution", "north",
-               "--achievement", str(definition)).exit_code == 0
+    assert (
+        run(
+            "credentials",
+            "issue-batch",
+            str(csv_file),
+            "--institution",
+            "north",
+            "--achievement",
+            str(definition),
+        ).exit_code
+        == 0
+    )
     with unit_of_work(make_session_factory(make_engine(fresh_database_url))) as session:
         credential_id = session.query(IssuedCredential.id).first()[0]  # type: ignore[index]
     assert run("credentials", "revoke", credential_id).exit_code == 2  # --reason is required
@@ -87,7 +124,10 @@ def test_revoke_rotate_and_export_write_credentials_status_lists_and_dids(  # ty
     exported = run("credentials", "export", "--out", str(out))
     assert exported.exit_code == 0, exported.output
     assert len(list((out / "credentials").glob("*.json"))) == 3
-    assert {p.name for p in (out / "status-lists").iterdir()} == {"north-1-revocation.json", "north-1-suspension.json"}
+    assert {p.name for p in (out / "status-lists").iterdir()} == {
+        "north-1-revocation.json",
+        "north-1-suspension.json",
+    }
     did = json.loads((out / "dids" / "north.did.json").read_text())
     assert len(did["verificationMethod"]) == 2
     assert run("keys", "rotate", "--institution", "nowhere").exit_code == 2

@@ -15,7 +15,9 @@ from tests.conftest import PG_URL
 from tests.factories.accounts import create_institution
 from tests.factories.credentials import achievement
 
-pytestmark = pytest.mark.skipif(not PG_URL, reason="row locks are a PostgreSQL matter (SQLite serialises writers)")
+pytestmark = pytest.mark.skipif(
+    not PG_URL, reason="row locks are a PostgreSQL matter (SQLite serialises writers)"
+)
 
 
 def test_a_concurrent_retry_with_the_same_key_returns_the_first_credential(
@@ -24,17 +26,24 @@ def test_a_concurrent_retry_with_the_same_key_returns_the_first_credential(
     factory = make_session_factory(make_engine(fresh_database_url))
     with unit_of_work(factory) as session:
         institution_id = create_institution(session).id
-    request = IssueRequest(achievement=achievement(ref="race"), recipient=Recipient(email="racer@example.org"),
-                           idempotency_key="retry-1")
+    request = IssueRequest(
+        achievement=achievement(ref="race"),
+        recipient=Recipient(email="racer@example.org"),
+        idempotency_key="retry-1",
+    )
     first = factory()
-    credential = credentials_service.issue(first, settings=settings, institution_id=institution_id, request=request,
-                                           actor=None)
+    credential = credentials_service.issue(
+        first, settings=settings, institution_id=institution_id, request=request, actor=None
+    )
     results: list[str] = []
 
     def retry() -> None:
         with unit_of_work(factory) as session:
-            results.append(credentials_service.issue(session, settings=settings, institution_id=institution_id,
-                                                     request=request, actor=None).id)
+            results.append(
+                credentials_service.issue(
+                    session, settings=settings, institution_id=institution_id, request=request, actor=None
+                ).id
+            )
 
     thread = threading.Thread(target=retry)
     thread.start()

@@ -22,6 +22,8 @@ def test_the_demo_seed_issues_verifiable_credentials_once_with_one_revoked(
     held = credentials_service.list_for_learner(session, user_id=learner.id)
     assert len(held) == len(first["credentials"]) >= 2
     assert [c.status for c in held].count("revoked") == 1
-    outcomes = {credentials_service.verify_credential(session, settings=settings, document=c.document).outcome
-                for c in held}
+    outcomes = {
+        credentials_service.verify_credential(session, settings=settings, document=c.document).outcome
+        for c in held
+    }
     assert outcomes == {"valid", "revoked"}

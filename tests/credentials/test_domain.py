@@ -9,8 +9,14 @@ from bridgeway.credentials.domain import CredentialStatus, StatusAction
 
 
 def test_an_institution_did_encodes_the_port_colon_and_names_the_path() -> None:
-    assert domain.institution_did("http://127.0.0.1:8000", "north") == "did:web:127.0.0.1%3A8000:institutions:north"
-    assert domain.institution_did("https://bridgeway.example.ca", "north") == "did:web:bridgeway.example.ca:institutions:north"
+    assert (
+        domain.institution_did("http://127.0.0.1:8000", "north")
+        == "did:web:127.0.0.1%3A8000:institutions:north"
+    )
+    assert (
+        domain.institution_did("https://bridgeway.example.ca", "north")
+        == "did:web:bridgeway.example.ca:institutions:north"
+    )
 
 
 def test_a_base_url_with_a_path_becomes_part_of_the_did() -> None:
@@ -19,13 +25,18 @@ def test_a_base_url_with_a_path_becomes_part_of_the_did() -> None:
 
 def test_our_own_dids_are_recognised_and_others_are_not() -> None:
     base = "http://127.0.0.1:8000"
-    assert domain.institution_slug_from_did(base, "did:web:127.0.0.1%3A8000:institutions:north#key-1") == "north"
+    assert (
+        domain.institution_slug_from_did(base, "did:web:127.0.0.1%3A8000:institutions:north#key-1") == "north"
+    )
     assert domain.institution_slug_from_did(base, "did:web:127.0.0.1%3A9000:institutions:north") is None
     assert domain.institution_slug_from_did(base, "did:web:127.0.0.1%3A8000:institutions:a:b") is None
 
 
 def test_the_did_document_keeps_retired_keys_as_assertion_methods_with_the_active_key_first() -> None:
-    old, new = domain.generate_key_pair().public_key_multibase, domain.generate_key_pair().public_key_multibase
+    old, new = (
+        domain.generate_key_pair().public_key_multibase,
+        domain.generate_key_pair().public_key_multibase,
+    )
     doc = domain.did_document("did:web:x", [("key-1", old), ("key-2", new)], active_fragment="key-2")
     assert [m["id"] for m in doc["verificationMethod"]] == ["did:web:x#key-2", "did:web:x#key-1"]
     assert doc["assertionMethod"] == ["did:web:x#key-2", "did:web:x#key-1"]
@@ -49,7 +60,9 @@ def test_a_private_key_round_trips_through_encryption_under_the_kek() -> None:
 @pytest.mark.parametrize(
     ("kek", "institution_id", "row_id"), [("kek-2", "i", "k"), ("kek-1", "j", "k"), ("kek-1", "i", "other")]
 )
-def test_a_private_key_cannot_be_decrypted_with_another_kek_tenant_or_row(kek: str, institution_id: str, row_id: str) -> None:
+def test_a_private_key_cannot_be_decrypted_with_another_kek_tenant_or_row(
+    kek: str, institution_id: str, row_id: str
+) -> None:
     sealed = domain.encrypt_private_key("kek-1", institution_id="i", key_row_id="k", private_key=b"\1" * 32)
     with pytest.raises(ValueError, match="cannot be decrypted"):
         domain.decrypt_private_key(kek, institution_id=institution_id, key_row_id=row_id, ciphertext=sealed)

@@ -14,8 +14,19 @@ def _public(host: str, port: int) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "address", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "::1", "fd00::1",
-                "::ffff:127.0.0.1", "0.0.0.0", "224.0.0.1"],
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "172.16.5.5",
+        "169.254.169.254",
+        "::1",
+        "fd00::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+    ],
 )
 def test_private_loopback_link_local_and_multicast_addresses_are_not_public(address: str) -> None:
     assert not is_public_address(address)
@@ -71,7 +82,9 @@ def test_a_timeout_is_refused_with_its_reason() -> None:
 
 
 def test_redirects_are_not_followed() -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(302, headers={"Location": "http://127.0.0.1/"}))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(302, headers={"Location": "http://127.0.0.1/"})
+    )
     fetcher = HttpFetcher(["issuer.example.org"], transport=transport, resolve=_public)
     with pytest.raises(FetchRefused, match="HTTP 302"):
         fetcher.fetch_bytes("https://issuer.example.org/moved")

@@ -28,12 +28,23 @@ pytestmark = [
 ]
 
 
-def _reference_verify(document: dict[str, Any], did_document: dict[str, Any],
-                      status_lists: dict[str, dict[str, Any]]) -> Any:
-    request = {"command": "verify", "credential": document, "didDocuments": {did_document["id"]: did_document},
-               "statusLists": status_lists}
-    completed = subprocess.run(["node", str(HARNESS / "vc.mjs")], input=json.dumps(request), capture_output=True,
-                               text=True, timeout=300, check=False)
+def _reference_verify(
+    document: dict[str, Any], did_document: dict[str, Any], status_lists: dict[str, dict[str, Any]]
+) -> Any:
+    request = {
+        "command": "verify",
+        "credential": document,
+        "didDocuments": {did_document["id"]: did_document},
+        "statusLists": status_lists,
+    }
+    completed = subprocess.run(
+        ["node", str(HARNESS / "vc.mjs")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return json.loads(completed.stdout)
 
@@ -45,14 +56,17 @@ def test_issued_and_revoked_credentials_verify_as_such_in_the_reference_implemen
     kept = issue_credential(session, settings, institution=institution, learner=learner)
     gone = issue_credential(session, settings, institution=institution, learner=learner)
     credentials_service.revoke(session, settings=settings, credential_id=gone.id, reason="Fraud", actor=None)
-    did_document = credentials_service.did_document(session, institution=institution, base_url=settings.base_url)
+    did_document = credentials_service.did_document(
+        session, institution=institution, base_url=settings.base_url
+    )
 
     def status_lists(credential: Any) -> dict[str, dict[str, Any]]:
         lists = {}
         for entry in credential.document["credentialStatus"]:
             slug, sequence, purpose = entry["statusListCredential"].rsplit("/", 3)[1:]
             lists[entry["statusListCredential"]] = credentials_service.status_list_credential(
-                session, slug=slug, sequence=int(sequence), purpose=purpose)[0]
+                session, slug=slug, sequence=int(sequence), purpose=purpose
+            )[0]
         return lists
 
     answer = _reference_verify(kept.document, did_document, status_lists(kept))

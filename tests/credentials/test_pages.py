@@ -21,7 +21,9 @@ def test_the_wallet_lists_credentials_with_status_reason_and_actions(
     institution, learner = institution_and_learner(session)
     kept = issue_credential(session, settings, institution=institution, learner=learner)
     gone = issue_credential(session, settings, institution=institution, learner=learner)
-    credentials_service.revoke(session, settings=settings, credential_id=gone.id, reason="Issued in error", actor=None)
+    credentials_service.revoke(
+        session, settings=settings, credential_id=gone.id, reason="Issued in error", actor=None
+    )
     session.commit()
     sign_in(client, session, learner)
     page = client.get("/wallet")
@@ -35,7 +37,9 @@ def test_the_wallet_lists_credentials_with_status_reason_and_actions(
     assert pdf.content.startswith(b"%PDF")
 
 
-def test_another_learner_cannot_download_my_credential(client: TestClient, session: Session, settings: Settings) -> None:
+def test_another_learner_cannot_download_my_credential(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     institution, learner = institution_and_learner(session)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
     other = create_user(session, Role.LEARNER, institution=institution)
@@ -52,8 +56,11 @@ def test_a_share_link_shows_verified_credentials_until_withdrawn(
     credential = issue_credential(session, settings, institution=institution, learner=learner)
     session.commit()
     csrf = sign_in(client, session, learner)
-    made = client.post("/wallet/share", data={"credential_ids": [credential.id], "days": "7", "csrf_token": csrf},
-                       follow_redirects=False)
+    made = client.post(
+        "/wallet/share",
+        data={"credential_ids": [credential.id], "days": "7", "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert made.status_code == 303
     wallet = client.get("/wallet").text
     url = re.search(r'data-testid="share-url">[^<]*(/share/[^<]+)<', wallet)
@@ -64,12 +71,18 @@ def test_a_share_link_shows_verified_credentials_until_withdrawn(
     assert 'data-outcome="valid"' in shared.text
     link = credentials_service.share_links(session, user_id=learner.id)[0]
     sign_in(client, session, learner)
-    assert client.post(f"/wallet/share/{link.id}/withdraw", data={"csrf_token": csrf}, follow_redirects=False
-                       ).status_code == 303
+    assert (
+        client.post(
+            f"/wallet/share/{link.id}/withdraw", data={"csrf_token": csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     assert client.get(url.group(1)).status_code == 404
 
 
-def test_a_presentation_of_chosen_credentials_downloads(client: TestClient, session: Session, settings: Settings) -> None:
+def test_a_presentation_of_chosen_credentials_downloads(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     institution, learner = institution_and_learner(session)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
     session.commit()
@@ -85,7 +98,9 @@ def test_the_public_verification_page_says_each_check_in_english_and_french(
 ) -> None:
     institution, learner = institution_and_learner(session)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
-    credentials_service.revoke(session, settings=settings, credential_id=credential.id, reason="Fraud", actor=None)
+    credentials_service.revoke(
+        session, settings=settings, credential_id=credential.id, reason="Fraud", actor=None
+    )
     session.commit()
     english = client.get(f"/verify/{credential.id}")
     assert 'data-outcome="revoked"' in english.text
@@ -97,7 +112,9 @@ def test_the_public_verification_page_says_each_check_in_english_and_french(
     assert "La signature correspond : rien n’a été modifié." in french.text
 
 
-def test_pasting_uploading_or_opening_a_url_verifies(client: TestClient, session: Session, settings: Settings) -> None:
+def test_pasting_uploading_or_opening_a_url_verifies(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     import json
 
     institution, learner = institution_and_learner(session)
@@ -106,9 +123,13 @@ def test_pasting_uploading_or_opening_a_url_verifies(client: TestClient, session
     text = json.dumps(credential.document)
     pasted = client.post("/verify", data={"credential": text})
     assert 'data-outcome="valid"' in pasted.text
-    uploaded = client.post("/verify", files={"file": ("c.json", text.replace("Weld", "Weird"), "application/json")})
+    uploaded = client.post(
+        "/verify", files={"file": ("c.json", text.replace("Weld", "Weird"), "application/json")}
+    )
     assert 'data-outcome="tampered"' in uploaded.text
-    opened = client.get("/verify", params={"url": f"{settings.base_url}/verify/{credential.id}/credential.json"})
+    opened = client.get(
+        "/verify", params={"url": f"{settings.base_url}/verify/{credential.id}/credential.json"}
+    )
     assert 'data-outcome="valid"' in opened.text
     refused = client.get("/verify", params={"url": "http://169.254.169.254/latest/meta-data"})
     assert refused.status_code == 422
@@ -126,24 +147,34 @@ def test_a_registrar_revokes_from_the_issued_page_with_a_reason(
     session.commit()
     csrf = sign_in(client, session, registrar)
     assert 'data-testid="issued-credential"' in client.get("/issued").text
-    response = client.post(f"/issued/{credential.id}/status",
-                           data={"action": "revoke", "reason": "Assessment irregularity", "csrf_token": csrf},
-                           follow_redirects=False)
+    response = client.post(
+        f"/issued/{credential.id}/status",
+        data={"action": "revoke", "reason": "Assessment irregularity", "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     session.refresh(credential)
     assert credential.status == "revoked"
-    assert client.post(f"/issued/{credential.id}/status", data={"action": "explode", "reason": "xyz"}).status_code == 422
+    assert (
+        client.post(
+            f"/issued/{credential.id}/status", data={"action": "explode", "reason": "xyz"}
+        ).status_code
+        == 422
+    )
 
 
-def test_an_expired_share_link_no_longer_opens(client: TestClient, session: Session, settings: Settings) -> None:
+def test_an_expired_share_link_no_longer_opens(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
     from datetime import timedelta
 
     from tests.factories.accounts import principal_of
 
     institution, learner = institution_and_learner(session)
     credential = issue_credential(session, settings, institution=institution, learner=learner)
-    link = credentials_service.create_share_link(session, actor=principal_of(learner), credential_ids=[credential.id],
-                                                 days=1)
+    link = credentials_service.create_share_link(
+        session, actor=principal_of(learner), credential_ids=[credential.id], days=1
+    )
     session.commit()
     assert client.get(f"/share/{link.token}").status_code == 200
     link.expires_at = link.expires_at - timedelta(days=2)
@@ -157,15 +188,22 @@ def test_a_registrar_rejects_a_stacked_award_from_the_issued_page(
     from bridgeway.credentials.models import StackAward
 
     institution, learner = institution_and_learner(session)
-    award = StackAward(institution_id=institution.id, learner_user_id=learner.id, parent_ref="cert-x",
-                       component_credential_ids=[])
+    award = StackAward(
+        institution_id=institution.id,
+        learner_user_id=learner.id,
+        parent_ref="cert-x",
+        component_credential_ids=[],
+    )
     session.add(award)
     registrar = create_user(session, Role.REGISTRAR, institution=institution)
     session.commit()
     csrf = sign_in(client, session, registrar)
     assert 'data-testid="stack-award"' in client.get("/issued").text
-    response = client.post(f"/issued/stack-awards/{award.id}", data={"decision": "reject", "csrf_token": csrf},
-                           follow_redirects=False)
+    response = client.post(
+        f"/issued/stack-awards/{award.id}",
+        data={"decision": "reject", "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     session.refresh(award)
     assert award.state == "rejected"

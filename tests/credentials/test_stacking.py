@@ -20,7 +20,9 @@ def _catalogue(session: Session, kind: str = "certificate") -> tuple[object, lis
     staff = create_staff(session)
     a = create_published(session, staff, code="MC-A")
     b = create_published(session, staff, code="MC-B")
-    parent = create_published(session, staff, code="PARENT-1", kind=kind, components=[{"code": "MC-A"}, {"code": "MC-B"}])
+    parent = create_published(
+        session, staff, code="PARENT-1", kind=kind, components=[{"code": "MC-A"}, {"code": "MC-B"}]
+    )
     return staff, [a.opportunity_id, b.opportunity_id], parent.opportunity_id
 
 
@@ -42,56 +44,94 @@ def test_holding_every_component_of_a_certificate_queues_it_for_approval_then_is
     staff, components, parent = _catalogue(session)
     institution = staff.institution  # type: ignore[attr-defined]
     learner = create_user(session, Role.LEARNER, institution=institution)
-    rules = credentials_service.stack_rules_from_catalog(session, settings=settings, institution_id=institution.id)
+    rules = credentials_service.stack_rules_from_catalog(
+        session, settings=settings, institution_id=institution.id
+    )
     assert rules[0].requires_approval
-    credentials_service.issue_for_completion(session, settings=settings, opportunity_id=components[0],
-                                             learner_user_id=learner.id, actor=None)
-    assert credentials_service.evaluate_stacking(session, settings=settings, learner_user_id=learner.id, rules=rules,
-                                                 actor=None) == []
-    credentials_service.issue_for_completion(session, settings=settings, opportunity_id=components[1],
-                                             learner_user_id=learner.id, actor=None)
+    credentials_service.issue_for_completion(
+        session, settings=settings, opportunity_id=components[0], learner_user_id=learner.id, actor=None
+    )
+    assert (
+        credentials_service.evaluate_stacking(
+            session, settings=settings, learner_user_id=learner.id, rules=rules, actor=None
+        )
+        == []
+    )
+    credentials_service.issue_for_completion(
+        session, settings=settings, opportunity_id=components[1], learner_user_id=learner.id, actor=None
+    )
     [award] = session.query(StackAward).filter_by(learner_user_id=learner.id).all()  # awarded on issuance
     assert award.state == "pending"
-    assert credentials_service.evaluate_stacking(session, settings=settings, learner_user_id=learner.id, rules=rules,
-                                                 actor=None) == []
+    assert (
+        credentials_service.evaluate_stacking(
+            session, settings=settings, learner_user_id=learner.id, rules=rules, actor=None
+        )
+        == []
+    )
     registrar = principal_of(create_user(session, Role.REGISTRAR, institution=institution))
-    decided = credentials_service.decide_stack_award(session, settings=settings, award_id=award.id, approve=True,
-                                                     rules=rules, actor=registrar)
+    decided = credentials_service.decide_stack_award(
+        session, settings=settings, award_id=award.id, approve=True, rules=rules, actor=registrar
+    )
     assert decided.state == "awarded"
     parent_credential = credentials_service.get(session, credential_id=str(decided.credential_id))
     assert parent_credential.achievement_ref == parent
     assert parent_credential.kind == "stack"
     with pytest.raises(errors.StackApprovalRefused):
-        credentials_service.decide_stack_award(session, settings=settings, award_id=award.id, approve=True,
-                                               rules=rules, actor=registrar)
+        credentials_service.decide_stack_award(
+            session, settings=settings, award_id=award.id, approve=True, rules=rules, actor=registrar
+        )
 
 
 def test_a_rule_without_approval_awards_the_parent_at_once(session: Session, settings: Settings) -> None:
     staff = create_staff(session)
     learner = create_user(session, Role.LEARNER, institution=staff.institution)
     a, b = achievement(ref="a"), achievement(ref="b")
-    rule = StackRule(institution_id=staff.institution.id, parent=achievement(ref="parent", alignment=None,
-                                                                            assessment=None),
-                     required=["a"], electives=["b", "c"], electives_required=1)
+    rule = StackRule(
+        institution_id=staff.institution.id,
+        parent=achievement(ref="parent", alignment=None, assessment=None),
+        required=["a"],
+        electives=["b", "c"],
+        electives_required=1,
+    )
     for definition in (a, b):
-        credentials_service.issue(session, settings=settings, institution_id=staff.institution.id, actor=None,
-                                  request=IssueRequest(achievement=definition, recipient=Recipient(user_id=learner.id),
-                                                       idempotency_key=f"k-{definition.ref}"))
-    [award] = credentials_service.evaluate_stacking(session, settings=settings, learner_user_id=learner.id,
-                                                    rules=[rule], actor=None)
+        credentials_service.issue(
+            session,
+            settings=settings,
+            institution_id=staff.institution.id,
+            actor=None,
+            request=IssueRequest(
+                achievement=definition,
+                recipient=Recipient(user_id=learner.id),
+                idempotency_key=f"k-{definition.ref}",
+            ),
+        )
+    [award] = credentials_service.evaluate_stacking(
+        session, settings=settings, learner_user_id=learner.id, rules=[rule], actor=None
+    )
     assert award.state == "awarded"
 
 
 def test_a_revoked_component_does_not_count(session: Session, settings: Settings) -> None:
     staff, components, _parent = _catalogue(session)
     learner = create_user(session, Role.LEARNER, institution=staff.institution)  # type: ignore[attr-defined]
-    issued = [credentials_service.issue_for_completion(session, settings=settings, opportunity_id=c,
-                                                       learner_user_id=learner.id, actor=None) for c in components]
-    credentials_service.revoke(session, settings=settings, credential_id=issued[0].id, reason="Fraud", actor=None)
-    rules = credentials_service.stack_rules_from_catalog(session, settings=settings,
-                                                         institution_id=staff.institution.id)  # type: ignore[attr-defined]
-    assert credentials_service.evaluate_stacking(session, settings=settings, learner_user_id=learner.id, rules=rules,
-                                                 actor=None) == []
+    issued = [
+        credentials_service.issue_for_completion(
+            session, settings=settings, opportunity_id=c, learner_user_id=learner.id, actor=None
+        )
+        for c in components
+    ]
+    credentials_service.revoke(
+        session, settings=settings, credential_id=issued[0].id, reason="Fraud", actor=None
+    )
+    rules = credentials_service.stack_rules_from_catalog(
+        session, settings=settings, institution_id=staff.institution.id
+    )  # type: ignore[attr-defined]
+    assert (
+        credentials_service.evaluate_stacking(
+            session, settings=settings, learner_user_id=learner.id, rules=rules, actor=None
+        )
+        == []
+    )
 
 
 def test_the_clr_export_bundles_credentials_in_force_with_stacking_associations(
@@ -99,23 +139,38 @@ def test_the_clr_export_bundles_credentials_in_force_with_stacking_associations(
 ) -> None:
     staff, components, parent = _catalogue(session, kind="micro_credential")
     learner = create_user(session, Role.LEARNER, institution=staff.institution)  # type: ignore[attr-defined]
-    issued = [credentials_service.issue_for_completion(session, settings=settings, opportunity_id=c,
-                                                       learner_user_id=learner.id, actor=None) for c in components]
-    rules = credentials_service.stack_rules_from_catalog(session, settings=settings,
-                                                         institution_id=staff.institution.id)  # type: ignore[attr-defined]
-    credentials_service.evaluate_stacking(session, settings=settings, learner_user_id=learner.id, rules=rules,
-                                          actor=None)
-    monkeypatch.setattr("bridgeway.credentials.service.wallet.signing.sign", lambda document, key, created: document)
+    issued = [
+        credentials_service.issue_for_completion(
+            session, settings=settings, opportunity_id=c, learner_user_id=learner.id, actor=None
+        )
+        for c in components
+    ]
+    rules = credentials_service.stack_rules_from_catalog(
+        session, settings=settings, institution_id=staff.institution.id
+    )  # type: ignore[attr-defined]
+    credentials_service.evaluate_stacking(
+        session, settings=settings, learner_user_id=learner.id, rules=rules, actor=None
+    )
+    monkeypatch.setattr(
+        "bridgeway.credentials.service.wallet.signing.sign", lambda document, key, created: document
+    )
     clr = credentials_service.export_clr(session, settings=settings, user_id=learner.id)
     subject = clr["credentialSubject"]
     assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
     assert len(subject["verifiableCredential"]) == 3
     assert learner.email not in str(clr)
-    parent_id = next(c for c in subject["verifiableCredential"]
-                     if c["credentialSubject"]["achievement"]["id"].endswith(parent))["credentialSubject"]["achievement"]["id"]
+    parent_id = next(
+        c
+        for c in subject["verifiableCredential"]
+        if c["credentialSubject"]["achievement"]["id"].endswith(parent)
+    )["credentialSubject"]["achievement"]["id"]
     child_id = issued[0].document["credentialSubject"]["achievement"]["id"]
-    assert {"type": "Association", "associationType": "isChildOf", "sourceId": child_id, "targetId": parent_id} in (
-        subject["association"])
+    assert {
+        "type": "Association",
+        "associationType": "isChildOf",
+        "sourceId": child_id,
+        "targetId": parent_id,
+    } in (subject["association"])
 
 
 def test_a_learner_without_credentials_in_force_has_no_clr(session: Session, settings: Settings) -> None:

@@ -39,14 +39,19 @@ def achievement(ref: str | None = None, **overrides: Any) -> AchievementDefiniti
             target_framework="ESCO 1.1.1",
             target_type="ext:ESCOSkill",
         ),
-        "assessment": Assessment(method="practical_demonstration", rubric="Visual: no cracks. Bend test: no opening > 3 mm.",
-                                 assessor_role="Red Seal welder"),
+        "assessment": Assessment(
+            method="practical_demonstration",
+            rubric="Visual: no cracks. Bend test: no opening > 3 mm.",
+            assessor_role="Red Seal welder",
+        ),
     }
     values.update(overrides)
     return AchievementDefinition(**values)
 
 
-def issuer_staff(session: Session, institution: Institution | None = None, role: Role = Role.REGISTRAR) -> Principal:
+def issuer_staff(
+    session: Session, institution: Institution | None = None, role: Role = Role.REGISTRAR
+) -> Principal:
     """A registrar (by default) of the institution, as a Principal."""
     institution = institution or create_institution(session)
     return principal_of(create_user(session, role, institution=institution))
@@ -69,7 +74,9 @@ def issue_credential(
         idempotency_key=key or f"test-{next(_counter)}",
         **request,
     )
-    return credentials_service.issue(session, settings=settings, institution_id=institution.id, request=body, actor=None)
+    return credentials_service.issue(
+        session, settings=settings, institution_id=institution.id, request=body, actor=None
+    )
 
 
 def institution_and_learner(session: Session) -> tuple[Institution, User]:

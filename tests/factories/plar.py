@@ -21,13 +21,27 @@ BLUEPRINT = "urn:test:blueprint"
 SAFETY = "urn:test:safety"
 
 RECORDS = (
-    CompetencyRecord(WELD, "operate welding equipment", ("weld", "use welding equipment"),
-                     "Use equipment to melt and join pieces of metal or steel."),
-    CompetencyRecord(BLUEPRINT, "read standard blueprints", ("interpret blueprints",),
-                     "Read and comprehend standard blueprints, machine and process drawings."),
-    CompetencyRecord(SAFETY, "apply health and safety standards", ("follow safety procedures",),
-                     "Adhere to standards of hygiene and safety."),
-    CompetencyRecord("urn:test:cook", "cook meals", ("prepare food",), "Prepare and cook dishes in a kitchen."),
+    CompetencyRecord(
+        WELD,
+        "operate welding equipment",
+        ("weld", "use welding equipment"),
+        "Use equipment to melt and join pieces of metal or steel.",
+    ),
+    CompetencyRecord(
+        BLUEPRINT,
+        "read standard blueprints",
+        ("interpret blueprints",),
+        "Read and comprehend standard blueprints, machine and process drawings.",
+    ),
+    CompetencyRecord(
+        SAFETY,
+        "apply health and safety standards",
+        ("follow safety procedures",),
+        "Adhere to standards of hygiene and safety.",
+    ),
+    CompetencyRecord(
+        "urn:test:cook", "cook meals", ("prepare food",), "Prepare and cook dishes in a kitchen."
+    ),
 )
 
 
@@ -68,9 +82,13 @@ def case_body(institution_id: str) -> dict[str, Any]:
 def give_work_history(session: Session, learner: User) -> None:
     """Add a welder's job to the learner's portfolio."""
     portfolio.add_work(
-        session, actor=accounts_service.principal_for(learner),
+        session,
+        actor=accounts_service.principal_for(learner),
         data=WorkExperienceCreate(
-            employer="Acier Nord", title="Welder", start_on=date(2015, 3, 1), end_on=date(2023, 6, 30),
+            employer="Acier Nord",
+            title="Welder",
+            start_on=date(2015, 3, 1),
+            end_on=date(2023, 6, 30),
             duties="Welded steel frames with MIG and TIG welding equipment.\nRead blueprints to cut parts.",
             occupation_code="NOC 72106",
         ),
@@ -80,6 +98,8 @@ def give_work_history(session: Session, learner: User) -> None:
 def consent_to_institution(session: Session, learner: User, institution_id: str) -> None:
     """The learner lets every staff member of the institution see their portfolio."""
     accounts_service.grant_consent(
-        session, actor=accounts_service.principal_for(learner), grantee_kind=ConsentGrantee.INSTITUTION,
+        session,
+        actor=accounts_service.principal_for(learner),
+        grantee_kind=ConsentGrantee.INSTITUTION,
         grantee_id=institution_id,
     )

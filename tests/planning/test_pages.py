@@ -62,10 +62,20 @@ def test_the_profile_form_saves_constraints_and_names_a_bad_value(
     session: Session, client: TestClient, welder: Welder
 ) -> None:
     learner = learner_signed_in(session, client)
-    form = {"competencies": f"{welder.gap} | assessor_recognised\n{welder.essential[0]}", "evidence": "self_claimed",
-            "hours_per_week": "8", "budget": "1500", "schedule": ["evenings", "weekends"], "region": "on",
-            "start_date": "2027-01-04", "clb_listening": "8", "clb_speaking": "7", "clb_reading": "8",
-            "clb_writing": "6", "language": "en"}
+    form = {
+        "competencies": f"{welder.gap} | assessor_recognised\n{welder.essential[0]}",
+        "evidence": "self_claimed",
+        "hours_per_week": "8",
+        "budget": "1500",
+        "schedule": ["evenings", "weekends"],
+        "region": "on",
+        "start_date": "2027-01-04",
+        "clb_listening": "8",
+        "clb_speaking": "7",
+        "clb_reading": "8",
+        "clb_writing": "6",
+        "language": "en",
+    }
     saved = client.post("/planning/profile", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     profile, _ = planning_service.stored_profile(session, learner_id=learner.id)
@@ -144,15 +154,19 @@ def test_an_advisor_sees_a_client_only_with_consent_and_keeps_notes(
     assert 'data-testid="clients-empty"' in client.get("/planning/clients").text
     assert client.get(f"/planning/clients/{learner.id}").status_code == 403
     assert client.post(f"/planning/clients/{learner.id}/notes", data={"body": "hi"}).status_code == 403
-    accounts_service.grant_consent(session, actor=principal_of(learner), grantee_kind=ConsentGrantee.ADVISOR,
-                                   grantee_id=advisor.id)
+    accounts_service.grant_consent(
+        session, actor=principal_of(learner), grantee_kind=ConsentGrantee.ADVISOR, grantee_id=advisor.id
+    )
     session.commit()
     assert f'/planning/clients/{learner.id}"' in client.get("/planning/clients").text
     page = client.get(f"/planning/clients/{learner.id}")
     assert page.status_code == 200
     assert f'data-code="{WELDER}"' in page.text
-    noted = client.post(f"/planning/clients/{learner.id}/notes", data={"body": "Prefers evening courses."},
-                        follow_redirects=False)
+    noted = client.post(
+        f"/planning/clients/{learner.id}/notes",
+        data={"body": "Prefers evening courses."},
+        follow_redirects=False,
+    )
     assert noted.status_code == 303
     assert "Prefers evening courses." in client.get(f"/planning/clients/{learner.id}").text
     gaps = client.get(f"/planning/clients/{learner.id}/gaps", params={"target": WELDER})
@@ -169,8 +183,12 @@ def test_an_employer_sees_bars_and_a_heat_map_of_consenting_employees_only(
     other = create_user(session)
     for person in (consenting, other):
         planning_service.save_profile(session, actor=principal_of(person), data=welder.profile())
-    accounts_service.grant_consent(session, actor=principal_of(consenting), grantee_kind=ConsentGrantee.EMPLOYER,
-                                   grantee_id=employer_user.employer_id)
+    accounts_service.grant_consent(
+        session,
+        actor=principal_of(consenting),
+        grantee_kind=ConsentGrantee.EMPLOYER,
+        grantee_id=employer_user.employer_id,
+    )
     session.commit()
     sign_in(client, session, employer_user)
     page = client.get("/planning/workforce", params={"target": WELDER})
@@ -180,4 +198,7 @@ def test_an_employer_sees_bars_and_a_heat_map_of_consenting_employees_only(
     assert other.display_name not in page.text
     assert 'data-testid="gap-bar"' in page.text
     assert 'data-status="missing"' in page.text
-    assert "Lacunes de l’effectif" in client.get("/planning/workforce", params={"target": WELDER, "lang": "fr"}).text
+    assert (
+        "Lacunes de l’effectif"
+        in client.get("/planning/workforce", params={"target": WELDER, "lang": "fr"}).text
+    )

@@ -33,7 +33,9 @@ class Welder:
     def profile(self, **constraints: Any) -> dict[str, Any]:
         """A profile with verified claims to every essential skill but the gap."""
         return {
-            "competencies": [{"id": s, "evidence": "verified_credential"} for s in self.essential if s != self.gap],
+            "competencies": [
+                {"id": s, "evidence": "verified_credential"} for s in self.essential if s != self.gap
+            ],
             "constraints": {"hours_per_week": 10, "start_date": "2027-01-04", **constraints},
         }
 
@@ -62,7 +64,9 @@ def publish_course_teaching(session: Session, uri: str, **overrides: Any) -> Any
     return create_published(session, create_staff(session), competency_id=skill.id, **overrides)
 
 
-def learner_with_profile(session: Session, client: TestClient, profile: dict[str, Any]) -> tuple[User, dict[str, str]]:
+def learner_with_profile(
+    session: Session, client: TestClient, profile: dict[str, Any]
+) -> tuple[User, dict[str, str]]:
     """A learner who saved this profile through the API, and their API headers."""
     learner = create_user(session)
     headers = bearer(session, learner)
@@ -71,7 +75,9 @@ def learner_with_profile(session: Session, client: TestClient, profile: dict[str
     return learner, headers
 
 
-def test_a_learner_saves_their_profile_and_reads_it_back(session: Session, client: TestClient, welder: Welder) -> None:
+def test_a_learner_saves_their_profile_and_reads_it_back(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
     learner, headers = learner_with_profile(session, client, welder.profile(budget=3000))
     got = client.get("/api/v1/planning/profile", headers=headers).json()
     assert got["learner_id"] == learner.id
@@ -88,7 +94,9 @@ def test_a_learner_who_never_saved_a_profile_reads_an_empty_one(session: Session
 
 def test_an_invalid_profile_is_refused_naming_the_field(session: Session, client: TestClient) -> None:
     headers = bearer(session, create_user(session))
-    response = client.put("/api/v1/planning/profile", json={"constraints": {"hours_per_week": 0}}, headers=headers)
+    response = client.put(
+        "/api/v1/planning/profile", json={"constraints": {"hours_per_week": 0}}, headers=headers
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_profile"
     assert "constraints.hours_per_week" in response.json()["message"]
@@ -118,9 +126,13 @@ def test_a_welders_skills_rank_welding_among_the_best_options_with_tiers_and_out
     assert all(r["tier"] in {"highly viable", "viable", "stretch"} and r["outlook_words"] for r in recs)
 
 
-def test_transitions_from_a_previous_occupation_need_no_profile(session: Session, client: TestClient, welder: Welder) -> None:
+def test_transitions_from_a_previous_occupation_need_no_profile(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
     response = client.get(
-        "/api/v1/planning/transitions", params={"from": WELDER, "top": 3}, headers=bearer(session, create_user(session))
+        "/api/v1/planning/transitions",
+        params={"from": WELDER, "top": 3},
+        headers=bearer(session, create_user(session)),
     )
     assert response.status_code == 200, response.text
     assert response.json()["origin"] == WELDER
@@ -137,22 +149,36 @@ def test_gaps_list_each_requirement_with_its_source_status_and_evidence(
     assert lines[welder.gap]["status"] == "missing"
     assert lines[welder.gap]["evidence"] is None
     held = lines[welder.essential[0]]
-    assert (held["status"], held["evidence"], held["source"]) == ("met", "verified credential", "ESCO essential skill")
+    assert (held["status"], held["evidence"], held["source"]) == (
+        "met",
+        "verified credential",
+        "ESCO essential skill",
+    )
     assert 0 < response.json()["primary"]["readiness"] < 1
 
 
-def test_an_unknown_occupation_is_a_clear_not_found(session: Session, client: TestClient, welder: Welder) -> None:
+def test_an_unknown_occupation_is_a_clear_not_found(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
     _, headers = learner_with_profile(session, client, welder.profile())
     response = client.get("/api/v1/planning/gaps", params={"target": UNKNOWN}, headers=headers)
     assert response.status_code == 404
     assert response.json()["error"] == "unknown_occupation"
 
 
-def test_an_unknown_taxonomy_or_objective_is_refused(session: Session, client: TestClient, welder: Welder) -> None:
+def test_an_unknown_taxonomy_or_objective_is_refused(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
     _, headers = learner_with_profile(session, client, welder.profile())
-    assert client.get("/api/v1/planning/gaps", params={"target": WELDER, "taxonomy": "isco"},
-                      headers=headers).status_code == 422
-    response = client.get("/api/v1/planning/plan", params={"target": WELDER, "objective": "soonest"}, headers=headers)
+    assert (
+        client.get(
+            "/api/v1/planning/gaps", params={"target": WELDER, "taxonomy": "isco"}, headers=headers
+        ).status_code
+        == 422
+    )
+    response = client.get(
+        "/api/v1/planning/plan", params={"target": WELDER, "objective": "soonest"}, headers=headers
+    )
     assert response.status_code == 422
     assert "objective" in response.json()["message"]
 
@@ -195,27 +221,43 @@ def test_an_advisor_sees_a_clients_profile_and_options_only_with_consent(
     refused = client.get(profile_url, headers=headers)
     assert refused.status_code == 403
     assert refused.json()["error"] == "consent_required"
-    assert client.get("/api/v1/planning/transitions", params={"learner_id": learner.id},
-                      headers=headers).status_code == 403
-    accounts_service.grant_consent(session, actor=principal_of(learner), grantee_kind=ConsentGrantee.INSTITUTION,
-                                   grantee_id=institution.id)
+    assert (
+        client.get(
+            "/api/v1/planning/transitions", params={"learner_id": learner.id}, headers=headers
+        ).status_code
+        == 403
+    )
+    accounts_service.grant_consent(
+        session,
+        actor=principal_of(learner),
+        grantee_kind=ConsentGrantee.INSTITUTION,
+        grantee_id=institution.id,
+    )
     session.commit()
     assert client.get(profile_url, headers=headers).json()["profile"]["competencies"]
-    ranked = client.get("/api/v1/planning/transitions", params={"learner_id": learner.id, "top": 3}, headers=headers)
+    ranked = client.get(
+        "/api/v1/planning/transitions", params={"learner_id": learner.id, "top": 3}, headers=headers
+    )
     assert ranked.status_code == 200
     assert len(ranked.json()["recommendations"]) == 3
 
 
-def test_a_learner_cannot_read_another_learners_plan(session: Session, client: TestClient, welder: Welder) -> None:
+def test_a_learner_cannot_read_another_learners_plan(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
     other, _ = learner_with_profile(session, client, welder.profile())
     headers = bearer(session, create_user(session))
-    response = client.get("/api/v1/planning/gaps", params={"target": WELDER, "learner_id": other.id}, headers=headers)
+    response = client.get(
+        "/api/v1/planning/gaps", params={"target": WELDER, "learner_id": other.id}, headers=headers
+    )
     assert response.status_code == 403
 
 
 def test_an_advisor_asking_for_an_unknown_client_gets_not_found(session: Session, client: TestClient) -> None:
     advisor = create_user(session, Role.ADVISOR, institution=create_institution(session))
-    response = client.get(f"/api/v1/planning/clients/{Competency.__tablename__}/profile", headers=bearer(session, advisor))
+    response = client.get(
+        f"/api/v1/planning/clients/{Competency.__tablename__}/profile", headers=bearer(session, advisor)
+    )
     assert response.status_code == 404
 
 
@@ -225,9 +267,15 @@ def test_the_workforce_report_counts_only_people_who_consented_to_the_employer(
     employer_user = create_user(session, Role.EMPLOYER)
     consenting, _ = learner_with_profile(session, client, welder.profile())
     learner_with_profile(session, client, welder.profile())
-    accounts_service.grant_consent(session, actor=principal_of(consenting), grantee_kind=ConsentGrantee.EMPLOYER,
-                                   grantee_id=employer_user.employer_id)
-    response = client.get("/api/v1/planning/workforce", params={"target": WELDER}, headers=bearer(session, employer_user))
+    accounts_service.grant_consent(
+        session,
+        actor=principal_of(consenting),
+        grantee_kind=ConsentGrantee.EMPLOYER,
+        grantee_id=employer_user.employer_id,
+    )
+    response = client.get(
+        "/api/v1/planning/workforce", params={"target": WELDER}, headers=bearer(session, employer_user)
+    )
     assert response.status_code == 200, response.text
     report = response.json()
     assert [p["id"] for p in report["people"]] == [consenting.id]
@@ -242,8 +290,9 @@ def test_an_advisor_keeps_notes_about_a_consenting_client_only(session: Session,
     headers = bearer(session, advisor)
     url = f"/api/v1/planning/clients/{learner.id}/notes"
     assert client.post(url, json={"body": "Called."}, headers=headers).status_code == 403
-    accounts_service.grant_consent(session, actor=principal_of(learner), grantee_kind=ConsentGrantee.ADVISOR,
-                                   grantee_id=advisor.id)
+    accounts_service.grant_consent(
+        session, actor=principal_of(learner), grantee_kind=ConsentGrantee.ADVISOR, grantee_id=advisor.id
+    )
     session.commit()
     assert client.post(url, json={"body": ""}, headers=headers).status_code == 422
     created = client.post(url, json={"body": "Prefers evening courses."}, headers=headers)

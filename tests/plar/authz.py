@@ -161,14 +161,19 @@ EXAMPLES.update(
 )
 
 
-EXAMPLES.update({
-    "POST /plar/cases/{case_id}/steps": lambda session, owner: {
-        "path": _staff_case(session, owner), "form": {"action": "confirm_eligibility"},
-    },
-    "POST /plar/cases/{case_id}/methods": lambda session, owner: {
-        "path": _staff_case(session, owner), "form": {"assessor_email": owner.email, "method_0": "portfolio"},
-    },
-})
+EXAMPLES.update(
+    {
+        "POST /plar/cases/{case_id}/steps": lambda session, owner: {
+            "path": _staff_case(session, owner),
+            "form": {"action": "confirm_eligibility"},
+        },
+        "POST /plar/cases/{case_id}/methods": lambda session, owner: {
+            "path": _staff_case(session, owner),
+            "form": {"assessor_email": owner.email, "method_0": "portfolio"},
+        },
+    }
+)
 EXAMPLES["POST /plar/cases/{case_id}/self-assessment"] = lambda session, owner: {
-    "path": _own_case(session, owner), "form": {"rating_0": "3"},
+    "path": _own_case(session, owner),
+    "form": {"rating_0": "3"},
 }

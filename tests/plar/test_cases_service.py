@@ -203,7 +203,9 @@ def test_portfolio_excerpts_in_a_case_disappear_when_the_learner_withdraws_conse
     assert cases.read_for(session, case, viewer=p.learner).pre_assessment
 
 
-def test_the_registrar_exports_credit_from_the_command_line(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_registrar_exports_credit_from_the_command_line(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import contextlib
     import csv
     import io
@@ -219,9 +221,17 @@ def test_the_registrar_exports_credit_from_the_command_line(session: Session, mo
     cases.choose_methods(session, actor=p.advisor, case_id=case.id, data=_methods(p.assessor))
     cases.record_fee(session, actor=p.advisor, case_id=case.id, amount_cents=0)
     for uri in (WELD, BLUEPRINT, SAFETY):
-        cases.decide(session, actor=p.assessor, case_id=case.id, data=schemas.DecisionIn(
-            competency_uri=uri, result="recognised", reasons="Met the standard in every task.",
-            rules={"valid": True, "sufficient": True, "authentic": True, "current": True}))
+        cases.decide(
+            session,
+            actor=p.assessor,
+            case_id=case.id,
+            data=schemas.DecisionIn(
+                competency_uri=uri,
+                result="recognised",
+                reasons="Met the standard in every task.",
+                rules={"valid": True, "sufficient": True, "authentic": True, "current": True},
+            ),
+        )
     cases.complete_assessment(session, actor=p.assessor, case_id=case.id)
     monkeypatch.setattr(case_cli, "session_scope", lambda: contextlib.nullcontext(session))
     app = typer.Typer()
@@ -230,6 +240,11 @@ def test_the_registrar_exports_credit_from_the_command_line(session: Session, mo
     out = CliRunner().invoke(app, ["plar", "credit", case.id, "--as", p.registrar.email])
     assert out.exit_code == 0, out.output
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert {r["course_code"] for r in rows if r["granted"] == "yes"} == {"WLD101", "BLU101", "SAF100", "CAP200"}
+    assert {r["course_code"] for r in rows if r["granted"] == "yes"} == {
+        "WLD101",
+        "BLU101",
+        "SAF100",
+        "CAP200",
+    }
     refused = CliRunner().invoke(app, ["plar", "credit", "no-such-case", "--as", p.registrar.email])
     assert refused.exit_code == 2

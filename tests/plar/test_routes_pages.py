@@ -114,23 +114,53 @@ def test_a_learner_uploads_evidence_and_adds_education_and_languages_from_the_pa
 ) -> None:
     learner = create_user(session, Role.LEARNER)
     sign_in(client, session, learner)
-    ok = client.post("/plar/evidence", files={"file": ("letter.txt", b"Ms. Diaz welded for us for ten years.",
-                                                       "text/plain")}, data={"description": "Employer letter"},
-                     follow_redirects=False)
+    ok = client.post(
+        "/plar/evidence",
+        files={"file": ("letter.txt", b"Ms. Diaz welded for us for ten years.", "text/plain")},
+        data={"description": "Employer letter"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
-    bad = client.post("/plar/evidence", files={"file": ("cv.docx", b"not a word file", "application/octet-stream")})
+    bad = client.post(
+        "/plar/evidence", files={"file": ("cv.docx", b"not a word file", "application/octet-stream")}
+    )
     assert bad.status_code == 422
-    assert client.post("/plar/education", data={"title": "Diploma", "institution_name": "CONALEP", "country": "MX",
-                                                "level": "diploma", "evaluation_report_ref": "WES-1"},
-                       follow_redirects=False).status_code == 303
-    assert client.post("/plar/languages", data={"test_name": "CELPIP-G", "tested_on": "2024-01-01", "listening": 9,
-                                                "speaking": 8, "reading": 8, "writing": 13}).status_code == 422
+    assert (
+        client.post(
+            "/plar/education",
+            data={
+                "title": "Diploma",
+                "institution_name": "CONALEP",
+                "country": "MX",
+                "level": "diploma",
+                "evaluation_report_ref": "WES-1",
+            },
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(
+            "/plar/languages",
+            data={
+                "test_name": "CELPIP-G",
+                "tested_on": "2024-01-01",
+                "listening": 9,
+                "speaking": 8,
+                "reading": 8,
+                "writing": 13,
+            },
+        ).status_code
+        == 422
+    )
     page = client.get("/plar")
     assert "letter.txt" in page.text
     assert "WES-1" in page.text
 
 
-def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(client: TestClient, session: Session) -> None:
+def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(
+    client: TestClient, session: Session
+) -> None:
     inst = create_institution(session)
     inst.plar_policy = {"moderation": "never"}
     learner = create_user(session, Role.LEARNER, institution=inst)
@@ -142,31 +172,68 @@ def test_an_advisor_and_an_assessor_take_a_case_to_its_outcome_from_its_page(cli
 
     sign_in(client, session, advisor)
     assert 'data-testid="step-confirm_eligibility"' in client.get(f"/plar/cases/{case.id}").text
-    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "refuse_eligibility"}).status_code == 422
-    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "confirm_eligibility"},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(f"/plar/cases/{case.id}/steps", data={"action": "refuse_eligibility"}).status_code == 422
+    )
+    assert (
+        client.post(
+            f"/plar/cases/{case.id}/steps", data={"action": "confirm_eligibility"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     sign_in(client, session, learner)
     assert 'data-testid="self-assessment-form"' in client.get(f"/plar/cases/{case.id}").text
-    assert client.post(f"/plar/cases/{case.id}/self-assessment", data={"rating_0": "3", "rating_1": "9",
-                                                                       "rating_2": "2"}).status_code == 422
-    assert client.post(f"/plar/cases/{case.id}/self-assessment", data={"rating_0": "3", "rating_1": "4",
-                                                                       "rating_2": "2"},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            f"/plar/cases/{case.id}/self-assessment", data={"rating_0": "3", "rating_1": "9", "rating_2": "2"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/plar/cases/{case.id}/self-assessment",
+            data={"rating_0": "3", "rating_1": "4", "rating_2": "2"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     sign_in(client, session, advisor)
-    r = client.post(f"/plar/cases/{case.id}/methods", data={"assessor_email": assessor.email, "method_0": "portfolio",
-                                                            "method_1": "challenge_exam", "method_2": "portfolio"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/plar/cases/{case.id}/methods",
+        data={
+            "assessor_email": assessor.email,
+            "method_0": "portfolio",
+            "method_1": "challenge_exam",
+            "method_2": "portfolio",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
-    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "record_fee", "amount": "250.00",
-                                                            "reason": "RCPT-9"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            f"/plar/cases/{case.id}/steps",
+            data={"action": "record_fee", "amount": "250.00", "reason": "RCPT-9"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
 
     sign_in(client, session, assessor)
     for uri in (WELD, BLUEPRINT, SAFETY):
-        assert client.post(f"/plar/cases/{case.id}/decisions", data={
-            "competency_uri": uri, "result": "not_yet", "reasons": "Evidence not yet sufficient."},
-            follow_redirects=False).status_code == 303
-    assert client.post(f"/plar/cases/{case.id}/steps", data={"action": "complete_assessment"},
-                       follow_redirects=False).status_code == 303
+        assert (
+            client.post(
+                f"/plar/cases/{case.id}/decisions",
+                data={"competency_uri": uri, "result": "not_yet", "reasons": "Evidence not yet sufficient."},
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
+    assert (
+        client.post(
+            f"/plar/cases/{case.id}/steps", data={"action": "complete_assessment"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     session.refresh(case)
     assert case.state == "outcome"
     assert case.fee_cents == 25000

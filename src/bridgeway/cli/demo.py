@@ -22,7 +22,9 @@ def _import_official_data() -> None:
 
     folder = settings().data_dir
     if not folder.is_dir():
-        err_console.print(f"[yellow]no data folder at {folder}[/]: set BRIDGEWAY_DATA_DIR; starting without data")
+        err_console.print(
+            f"[yellow]no data folder at {folder}[/]: set BRIDGEWAY_DATA_DIR; starting without data"
+        )
     found = taxonomy_service.locate_releases(folder) if folder.is_dir() else []
     for data_source, path in found:
         if path is None:
@@ -30,7 +32,8 @@ def _import_official_data() -> None:
                 f"[yellow]missing:[/] {data_source.name} ({data_source.release}). Download it from "
                 f"{taxonomy_service.download_hint(data_source.source)}, put it in {folder / data_source.folder}, "
                 f"then run: bridgeway data import {data_source.source} {folder / data_source.folder}",
-                highlight=False, soft_wrap=True,
+                highlight=False,
+                soft_wrap=True,
             )
             continue
         taxonomy_cli.import_with_progress(data_source.source, path, None)

@@ -18,7 +18,9 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def certificate_pdf(*, summary: dict[str, Any], learner_name: str, status: str, verify_url: str, locale: str) -> bytes:
+def certificate_pdf(
+    *, summary: dict[str, Any], learner_name: str, status: str, verify_url: str, locale: str
+) -> bytes:
     """Render the certificate: learner, achievement, competency, assessment, issuer, dates, status and QR code."""
 
     def t(text: str) -> str:
@@ -41,7 +43,9 @@ def certificate_pdf(*, summary: dict[str, Any], learner_name: str, status: str, 
     pdf.set_font("Helvetica", "", 12)
     pdf.cell(0, 8, t("has demonstrated mastery of"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 10, _latin1(summary.get("achievement_name") or ""), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 10, _latin1(summary.get("achievement_name") or ""), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font("Helvetica", "", 10)
     pdf.set_x(30)
     lines = []

@@ -97,7 +97,9 @@ class HttpFetcher:
         self.check_url(url)
         headers = {"Accept": "application/did+json, application/vc+ld+json, application/json"}
         try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=False, transport=self.transport) as client:
+            with httpx.Client(
+                timeout=self.timeout, follow_redirects=False, transport=self.transport
+            ) as client:
                 with client.stream("GET", url, headers=headers) as response:
                     if response.status_code != 200:
                         raise FetchRefused(f"{url[:200]} answered HTTP {response.status_code}")

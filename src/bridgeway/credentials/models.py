@@ -100,7 +100,9 @@ class CredentialStatusEvent(Base):
     __tablename__ = "credential_status_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    credential_id: Mapped[str] = mapped_column(ForeignKey("issued_credential.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(
+        ForeignKey("issued_credential.id", ondelete="CASCADE"), index=True
+    )
     action: Mapped[str] = mapped_column(String(16))  # revoke | suspend | unsuspend
     reason: Mapped[str] = mapped_column(Text)
     actor_user_id: Mapped[str | None] = mapped_column(String(36))
@@ -152,7 +154,9 @@ class ShareLink(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    learner_user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    learner_user_id: Mapped[str] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     credential_ids: Mapped[list[str]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(TZDateTime)

@@ -31,12 +31,30 @@ StatusManager = Annotated[Principal, Depends(require(*STATUS_MANAGERS))]
 _OWN_CREDENTIAL_URL = re.compile(r"/verify/(?P<id>[0-9a-f-]{36})/credential\.json$")
 
 NAV_ITEMS = [
-    {"label": "My credentials", "href": "/wallet", "roles": [Role.LEARNER], "public": False, "top": True,
-     "description": "Your micro-credentials: download, share, add to LinkedIn, print a certificate."},
-    {"label": "Verify a credential", "href": "/verify", "roles": [], "public": True, "top": False,
-     "description": "Check any Open Badges 3.0 credential: who issued it, what it certifies, and whether it holds."},
-    {"label": "Issued credentials", "href": "/issued", "roles": list(STATUS_MANAGERS), "public": False, "top": False,
-     "description": "Revoke, suspend or reinstate credentials; approve stacked awards."},
+    {
+        "label": "My credentials",
+        "href": "/wallet",
+        "roles": [Role.LEARNER],
+        "public": False,
+        "top": True,
+        "description": "Your micro-credentials: download, share, add to LinkedIn, print a certificate.",
+    },
+    {
+        "label": "Verify a credential",
+        "href": "/verify",
+        "roles": [],
+        "public": True,
+        "top": False,
+        "description": "Check any Open Badges 3.0 credential: who issued it, what it certifies, and whether it holds.",
+    },
+    {
+        "label": "Issued credentials",
+        "href": "/issued",
+        "roles": list(STATUS_MANAGERS),
+        "public": False,
+        "top": False,
+        "description": "Revoke, suspend or reinstate credentials; approve stacked awards.",
+    },
 ]
 
 
@@ -59,39 +77,63 @@ def wallet(request: Request, session: DbSession, principal: CurrentPrincipal) ->
     names: dict[str, str] = {}
     for credential in credentials_service.list_for_learner(session, user_id=principal.user_id):
         if credential.institution_id not in names:
-            names[credential.institution_id] = accounts_service.get_institution(session, credential.institution_id).name
+            names[credential.institution_id] = accounts_service.get_institution(
+                session, credential.institution_id
+            ).name
         verify = credentials_service.verify_url(settings, credential.id)
-        items.append({
-            "credential": credential,
-            "summary": describe(credential.document),
-            "verify_url": verify,
-            "linkedin": credentials_service.linkedin_url(credential, institution_name=names[credential.institution_id],
-                                                         verify_url=verify),
-            "history": credentials_service.status_history(session, credential_id=credential.id),
-        })
+        items.append(
+            {
+                "credential": credential,
+                "summary": describe(credential.document),
+                "verify_url": verify,
+                "linkedin": credentials_service.linkedin_url(
+                    credential, institution_name=names[credential.institution_id], verify_url=verify
+                ),
+                "history": credentials_service.status_history(session, credential_id=credential.id),
+            }
+        )
     links = credentials_service.share_links(session, user_id=principal.user_id)
-    return render(request, "credentials/wallet.html", {
-        "items": items, "links": links, "base_url": settings.base_url.rstrip("/"), "new_link": None,
-    })
+    return render(
+        request,
+        "credentials/wallet.html",
+        {
+            "items": items,
+            "links": links,
+            "base_url": settings.base_url.rstrip("/"),
+            "new_link": None,
+        },
+    )
 
 
 @router.get("/wallet/{credential_id}.json")
 def download_json(session: DbSession, credential_id: str, principal: CurrentPrincipal) -> Response:
     """Download the signed credential as JSON (for any wallet or verifier)."""
     credential = _own(session, principal, credential_id)
-    return JSONResponse(credential.document, media_type="application/vc+ld+json",
-                        headers={"Content-Disposition": f'attachment; filename="credential-{credential.id}.json"'})
+    return JSONResponse(
+        credential.document,
+        media_type="application/vc+ld+json",
+        headers={"Content-Disposition": f'attachment; filename="credential-{credential.id}.json"'},
+    )
 
 
 @router.get("/wallet/{credential_id}/certificate.pdf")
-def certificate(request: Request, session: DbSession, credential_id: str, principal: CurrentPrincipal) -> Response:
+def certificate(
+    request: Request, session: DbSession, credential_id: str, principal: CurrentPrincipal
+) -> Response:
     """Download a PDF certificate whose QR code opens the public verification page."""
     credential = _own(session, principal, credential_id)
-    pdf = certificate_pdf(summary=describe(credential.document), learner_name=principal.display_name,
-                          status=credential.status, verify_url=credentials_service.verify_url(_settings(request), credential.id),
-                          locale=request.state.locale)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="certificate-{credential.id}.pdf"'})
+    pdf = certificate_pdf(
+        summary=describe(credential.document),
+        learner_name=principal.display_name,
+        status=credential.status,
+        verify_url=credentials_service.verify_url(_settings(request), credential.id),
+        locale=request.state.locale,
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="certificate-{credential.id}.pdf"'},
+    )
 
 
 @router.post("/wallet/share", response_class=HTMLResponse)
@@ -116,12 +158,19 @@ def withdraw_share(session: DbSession, link_id: str, principal: CurrentPrincipal
 
 @router.post("/wallet/presentation")
 def presentation(
-    session: DbSession, principal: CurrentPrincipal, credential_ids: Annotated[list[str], Form(max_length=100)]
+    session: DbSession,
+    principal: CurrentPrincipal,
+    credential_ids: Annotated[list[str], Form(max_length=100)],
 ) -> Response:
     """Download a verifiable presentation of the chosen credentials."""
-    document = credentials_service.presentation(session, user_id=principal.user_id, credential_ids=credential_ids)
-    return JSONResponse(document, media_type="application/vp+ld+json",
-                        headers={"Content-Disposition": 'attachment; filename="presentation.json"'})
+    document = credentials_service.presentation(
+        session, user_id=principal.user_id, credential_ids=credential_ids
+    )
+    return JSONResponse(
+        document,
+        media_type="application/vp+ld+json",
+        headers={"Content-Disposition": 'attachment; filename="presentation.json"'},
+    )
 
 
 @router.get("/share/{token}", response_class=HTMLResponse)
@@ -129,15 +178,27 @@ def shared(request: Request, session: DbSession, token: str) -> HTMLResponse:
     """Show shared credentials, each verified now (public until the link expires)."""
     link, credentials = credentials_service.open_share_link(session, token=token)
     settings = _settings(request)
-    reports = [(c, credentials_service.verify_credential(session, settings=settings, document=c.document))
-               for c in credentials]
+    reports = [
+        (c, credentials_service.verify_credential(session, settings=settings, document=c.document))
+        for c in credentials
+    ]
     return render(request, "credentials/shared.html", {"link": link, "reports": reports})
 
 
-def _show(request: Request, report: VerificationRead | None, *, error: str | None = None,
-          credential_id: str | None = None, status_code: int = 200) -> HTMLResponse:
-    return render(request, "credentials/verify.html",
-                  {"report": report, "error": error, "credential_id": credential_id}, status_code=status_code)
+def _show(
+    request: Request,
+    report: VerificationRead | None,
+    *,
+    error: str | None = None,
+    credential_id: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "credentials/verify.html",
+        {"report": report, "error": error, "credential_id": credential_id},
+        status_code=status_code,
+    )
 
 
 @router.get("/verify", response_class=HTMLResponse)
@@ -157,7 +218,9 @@ def verify_form(request: Request, session: DbSession, url: str | None = None) ->
             document = HttpFetcher(settings.http_fetch_allow).fetch_bytes(url)
         except errors.FetchRefused as exc:
             return _show(request, None, error=exc.message, status_code=422)
-    return _show(request, credentials_service.verify_credential(session, settings=settings, document=document))
+    return _show(
+        request, credentials_service.verify_credential(session, settings=settings, document=document)
+    )
 
 
 @router.post("/verify", response_class=HTMLResponse)
@@ -194,7 +257,9 @@ def verify_issued(request: Request, session: DbSession, credential_id: str) -> H
     credential = repository.credential(session, credential_id)
     if credential is None:
         return _show(request, None, error="No credential was found at that address.", status_code=404)
-    report = credentials_service.verify_credential(session, settings=_settings(request), document=credential.document)
+    report = credentials_service.verify_credential(
+        session, settings=_settings(request), document=credential.document
+    )
     return _show(request, report, credential_id=credential.id)
 
 
@@ -213,11 +278,13 @@ def issued(request: Request, session: DbSession, principal: StatusManager, page:
     if principal.institution_id is None:
         raise errors.NotYourCredential("this needs staff of an institution")
     page = max(1, page)
-    items, total = credentials_service.list_for_institution(session, institution_id=principal.institution_id,
-                                                            limit=50, offset=(page - 1) * 50)
+    items, total = credentials_service.list_for_institution(
+        session, institution_id=principal.institution_id, limit=50, offset=(page - 1) * 50
+    )
     awards = credentials_service.pending_stack_awards(session, institution_id=principal.institution_id)
-    return render(request, "credentials/issued.html",
-                  {"items": items, "total": total, "page": page, "awards": awards})
+    return render(
+        request, "credentials/issued.html", {"items": items, "total": total, "page": page, "awards": awards}
+    )
 
 
 @router.post("/issued/{credential_id}/status")
@@ -234,8 +301,14 @@ def change_status(
         chosen = domain.StatusAction(action)
     except ValueError:
         raise InvalidInput("choose revoke, suspend or unsuspend") from None
-    credentials_service.change_status(session, settings=_settings(request), credential_id=credential_id,
-                                      action=chosen, reason=reason, actor=principal)
+    credentials_service.change_status(
+        session,
+        settings=_settings(request),
+        credential_id=credential_id,
+        action=chosen,
+        reason=reason,
+        actor=principal,
+    )
     return RedirectResponse("/issued", status_code=303)
 
 
@@ -253,10 +326,17 @@ def decide_stack_award(
     if principal.institution_id is None:
         raise errors.NotYourCredential("this needs staff of an institution")
     settings = _settings(request)
-    rules = credentials_service.stack_rules_from_catalog(session, settings=settings,
-                                                         institution_id=principal.institution_id)
-    credentials_service.decide_stack_award(session, settings=settings, award_id=award_id,
-                                           approve=decision == "approve", rules=rules, actor=principal)
+    rules = credentials_service.stack_rules_from_catalog(
+        session, settings=settings, institution_id=principal.institution_id
+    )
+    credentials_service.decide_stack_award(
+        session,
+        settings=settings,
+        award_id=award_id,
+        approve=decision == "approve",
+        rules=rules,
+        actor=principal,
+    )
     return RedirectResponse("/issued", status_code=303)
 
 

@@ -132,7 +132,12 @@ def all_credentials(session: Session, *, batch_size: int = 500) -> Iterable[Issu
     """Yield every credential, in id order (for export)."""
     last = ""
     while True:
-        stmt = select(IssuedCredential).where(IssuedCredential.id > last).order_by(IssuedCredential.id).limit(batch_size)
+        stmt = (
+            select(IssuedCredential)
+            .where(IssuedCredential.id > last)
+            .order_by(IssuedCredential.id)
+            .limit(batch_size)
+        )
         rows = list(session.scalars(stmt))
         if not rows:
             return
@@ -154,7 +159,10 @@ def status_list_with_room(session: Session, institution_id: str, needed: int) ->
     """Return the newest status list with room for `needed` more entries, locked for update."""
     stmt = (
         select(StatusList)
-        .where(StatusList.institution_id == institution_id, StatusList.allocated_count + needed <= StatusList.size)
+        .where(
+            StatusList.institution_id == institution_id,
+            StatusList.allocated_count + needed <= StatusList.size,
+        )
         .order_by(StatusList.sequence.desc())
         .limit(1)
         .with_for_update()
@@ -175,13 +183,17 @@ def all_status_lists(session: Session) -> list[StatusList]:
 
 def status_list(session: Session, institution_id: str, sequence: int) -> StatusList | None:
     """Return one status list by its institution and sequence."""
-    stmt = select(StatusList).where(StatusList.institution_id == institution_id, StatusList.sequence == sequence)
+    stmt = select(StatusList).where(
+        StatusList.institution_id == institution_id, StatusList.sequence == sequence
+    )
     return session.scalar(stmt)
 
 
 def next_status_list_sequence(session: Session, institution_id: str) -> int:
     """Return the sequence number a new status list of the institution takes."""
-    current = session.scalar(select(func.max(StatusList.sequence)).where(StatusList.institution_id == institution_id))
+    current = session.scalar(
+        select(func.max(StatusList.sequence)).where(StatusList.institution_id == institution_id)
+    )
     return (current or 0) + 1
 
 
@@ -213,7 +225,9 @@ def pending_batch_rows(session: Session, job_id: str, *, limit: int) -> list[Bat
     return list(session.scalars(stmt))
 
 
-def batch_rows(session: Session, job_id: str, *, state: str | None = None, limit: int = 100) -> list[BatchRow]:
+def batch_rows(
+    session: Session, job_id: str, *, state: str | None = None, limit: int = 100
+) -> list[BatchRow]:
     """Return rows of a job, optionally in one state."""
     stmt = select(BatchRow).where(BatchRow.job_id == job_id)
     if state is not None:
@@ -234,7 +248,9 @@ def share_links_of(session: Session, user_id: str) -> list[ShareLink]:
 
 def stack_award(session: Session, learner_user_id: str, parent_ref: str) -> StackAward | None:
     """Return the stack award of a learner for a parent achievement, if any."""
-    stmt = select(StackAward).where(StackAward.learner_user_id == learner_user_id, StackAward.parent_ref == parent_ref)
+    stmt = select(StackAward).where(
+        StackAward.learner_user_id == learner_user_id, StackAward.parent_ref == parent_ref
+    )
     return session.scalar(stmt)
 
 

@@ -65,8 +65,13 @@ def issue_credential(request: Request, session: DbSession, body: IssueRequest, p
         session, settings=settings, institution_id=_institution_of(principal), request=body, actor=principal
     )
     if credential.learner_user_id is not None:
-        credentials_service.award_stacks(session, settings=settings, institution_id=credential.institution_id,
-                                         learner_user_id=credential.learner_user_id, actor=principal)
+        credentials_service.award_stacks(
+            session,
+            settings=settings,
+            institution_id=credential.institution_id,
+            learner_user_id=credential.learner_user_id,
+            actor=principal,
+        )
     return credential
 
 
@@ -80,7 +85,11 @@ def list_credentials(
 ) -> Any:
     """List the credentials your institution issued, newest first."""
     items, total = credentials_service.list_for_institution(
-        session, institution_id=_institution_of(principal), limit=limit, offset=offset, learner_user_id=learner_user_id
+        session,
+        institution_id=_institution_of(principal),
+        limit=limit,
+        offset=offset,
+        learner_user_id=learner_user_id,
     )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
@@ -102,23 +111,35 @@ def my_clr(request: Request, session: DbSession, principal: Reader) -> JSONRespo
 def stack_awards(session: DbSession, principal: StatusManager) -> list[dict[str, Any]]:
     """List parent credentials earned by stacking that wait for your approval."""
     return [
-        {"id": a.id, "learner_user_id": a.learner_user_id, "parent_ref": a.parent_ref,
-         "components": a.component_credential_ids, "created_at": a.created_at.isoformat()}
+        {
+            "id": a.id,
+            "learner_user_id": a.learner_user_id,
+            "parent_ref": a.parent_ref,
+            "components": a.component_credential_ids,
+            "created_at": a.created_at.isoformat(),
+        }
         for a in credentials_service.pending_stack_awards(session, institution_id=_institution_of(principal))
     ]
 
 
 @router.post("/stack-awards/{award_id}/{decision}")
-def decide_stack_award(request: Request, session: DbSession, award_id: str, decision: str,
-                       principal: StatusManager) -> dict[str, Any]:
+def decide_stack_award(
+    request: Request, session: DbSession, award_id: str, decision: str, principal: StatusManager
+) -> dict[str, Any]:
     """Approve (issuing the parent credential) or reject a stack award."""
     if decision not in ("approve", "reject"):
         raise InvalidInput("the decision is 'approve' or 'reject'")
     settings = _settings(request)
-    rules = credentials_service.stack_rules_from_catalog(session, settings=settings,
-                                                         institution_id=_institution_of(principal))
+    rules = credentials_service.stack_rules_from_catalog(
+        session, settings=settings, institution_id=_institution_of(principal)
+    )
     award = credentials_service.decide_stack_award(
-        session, settings=settings, award_id=award_id, approve=decision == "approve", rules=rules, actor=principal
+        session,
+        settings=settings,
+        award_id=award_id,
+        approve=decision == "approve",
+        rules=rules,
+        actor=principal,
     )
     return {"id": award.id, "state": award.state, "credential_id": award.credential_id}
 
@@ -139,31 +160,44 @@ def credential_history(session: DbSession, credential_id: str, principal: Reader
     ]
 
 
-def _change(request: Request, session: Any, credential_id: str, body: StatusChange, principal: Principal,
-            action: domain.StatusAction) -> Any:
+def _change(
+    request: Request,
+    session: Any,
+    credential_id: str,
+    body: StatusChange,
+    principal: Principal,
+    action: domain.StatusAction,
+) -> Any:
     return credentials_service.change_status(
-        session, settings=_settings(request), credential_id=credential_id, action=action, reason=body.reason,
+        session,
+        settings=_settings(request),
+        credential_id=credential_id,
+        action=action,
+        reason=body.reason,
         actor=principal,
     )
 
 
 @router.post("/{credential_id}/revoke", response_model=CredentialRead)
-def revoke_credential(request: Request, session: DbSession, credential_id: str, body: StatusChange,
-                      principal: StatusManager) -> Any:
+def revoke_credential(
+    request: Request, session: DbSession, credential_id: str, body: StatusChange, principal: StatusManager
+) -> Any:
     """Revoke a credential for good, with a reason the learner sees."""
     return _change(request, session, credential_id, body, principal, domain.StatusAction.REVOKE)
 
 
 @router.post("/{credential_id}/suspend", response_model=CredentialRead)
-def suspend_credential(request: Request, session: DbSession, credential_id: str, body: StatusChange,
-                       principal: StatusManager) -> Any:
+def suspend_credential(
+    request: Request, session: DbSession, credential_id: str, body: StatusChange, principal: StatusManager
+) -> Any:
     """Suspend a credential (it can be reinstated), with a reason."""
     return _change(request, session, credential_id, body, principal, domain.StatusAction.SUSPEND)
 
 
 @router.post("/{credential_id}/unsuspend", response_model=CredentialRead)
-def unsuspend_credential(request: Request, session: DbSession, credential_id: str, body: StatusChange,
-                         principal: StatusManager) -> Any:
+def unsuspend_credential(
+    request: Request, session: DbSession, credential_id: str, body: StatusChange, principal: StatusManager
+) -> Any:
     """Reinstate a suspended credential, with a reason."""
     return _change(request, session, credential_id, body, principal, domain.StatusAction.UNSUSPEND)
 
@@ -187,7 +221,10 @@ def get_batch(session: DbSession, batch_id: str, principal: Issuer) -> Any:
 def rotate_key(request: Request, session: DbSession, principal: Admin) -> dict[str, str]:
     """Start signing with a new key; the old key stays in the DID document so earlier credentials verify."""
     key = credentials_service.rotate_key(
-        session, institution_id=_institution_of(principal), kek=_settings(request).key_encryption_key, actor=principal
+        session,
+        institution_id=_institution_of(principal),
+        kek=_settings(request).key_encryption_key,
+        actor=principal,
     )
     return {"verification_method": key.fragment, "public_key_multibase": key.public_key_multibase}
 
@@ -198,7 +235,9 @@ def rotate_key(request: Request, session: DbSession, principal: Admin) -> dict[s
 @root_router.get("/institutions/{slug}/did.json")
 def institution_did_document(request: Request, session: DbSession, slug: str) -> JSONResponse:
     """Serve an institution's did:web DID document (its Multikey verification methods)."""
-    document = credentials_service.did_document_by_slug(session, slug=slug, base_url=_settings(request).base_url)
+    document = credentials_service.did_document_by_slug(
+        session, slug=slug, base_url=_settings(request).base_url
+    )
     return JSONResponse(document, media_type="application/did+json", headers={"Cache-Control": DID_CACHE})
 
 
@@ -212,7 +251,9 @@ def status_list_credential(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Serve a signed BitstringStatusListCredential at its stable URL, with ETag and Cache-Control."""
-    document, etag = credentials_service.status_list_credential(session, slug=slug, sequence=sequence, purpose=purpose)
+    document, etag = credentials_service.status_list_credential(
+        session, slug=slug, sequence=sequence, purpose=purpose
+    )
     headers = {"ETag": etag, "Cache-Control": STATUS_LIST_CACHE}
     if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
@@ -230,13 +271,19 @@ def vc_api_issue(
     """VC-API issue: sign the given credential as your institution and return `{verifiableCredential}`."""
     credential = body.get("credential")
     if not isinstance(credential, dict):
-        raise InvalidInput("the body needs a 'credential' object", detail={"expected": {"credential": {}, "options": {}}})
+        raise InvalidInput(
+            "the body needs a 'credential' object", detail={"expected": {"credential": {}, "options": {}}}
+        )
     options = body.get("options") or {}
     if not isinstance(options, dict):
         raise InvalidInput("'options' must be an object")
     issued = credentials_service.issue_document(
-        session, settings=_settings(request), institution_id=_institution_of(principal), credential=credential,
-        idempotency_key=idempotency_key or options.get("idempotencyKey"), actor=principal,
+        session,
+        settings=_settings(request),
+        institution_id=_institution_of(principal),
+        credential=credential,
+        idempotency_key=idempotency_key or options.get("idempotencyKey"),
+        actor=principal,
     )
     return JSONResponse({"verifiableCredential": issued.document}, status_code=201)
 
@@ -275,13 +322,17 @@ async def vc_api_verify_credential(request: Request, session: DbSession) -> JSON
 async def vc_api_verify_presentation(request: Request, session: DbSession) -> JSONResponse:
     """VC-API verify a presentation and every credential inside it (200 when all are valid, else 400)."""
     body = await _json_body(request)
-    presentation = body.get("verifiablePresentation", body.get("presentation")) if isinstance(body, dict) else None
+    presentation = (
+        body.get("verifiablePresentation", body.get("presentation")) if isinstance(body, dict) else None
+    )
     if not isinstance(presentation, dict):
         raise InvalidInput("the body needs a 'verifiablePresentation' object")
     options = body.get("options") or {}
     challenge = options.get("challenge") if isinstance(options, dict) else None
     report = credentials_service.verify_presentation(
-        session, settings=_settings(request), document=presentation,
+        session,
+        settings=_settings(request),
+        document=presentation,
         challenge=challenge if isinstance(challenge, str) else None,
     )
     return _verification_response(report)
@@ -296,13 +347,20 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     f"GET {API}/mine": signed_in(scope=Scope.CREDENTIALS_READ),
     f"GET {API}/mine/clr": signed_in(scope=Scope.CREDENTIALS_READ),
     f"GET {API}/stack-awards": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE),
-    f"POST {API}/stack-awards/{{award_id}}/{{decision}}": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE,
-                                                               tenant=True),
+    f"POST {API}/stack-awards/{{award_id}}/{{decision}}": allow(
+        *STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True
+    ),
     f"GET {API}/{{credential_id}}": signed_in(scope=Scope.CREDENTIALS_READ, owner=True),
     f"GET {API}/{{credential_id}}/history": signed_in(scope=Scope.CREDENTIALS_READ, owner=True),
-    f"POST {API}/{{credential_id}}/revoke": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
-    f"POST {API}/{{credential_id}}/suspend": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
-    f"POST {API}/{{credential_id}}/unsuspend": allow(*STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
+    f"POST {API}/{{credential_id}}/revoke": allow(
+        *STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True
+    ),
+    f"POST {API}/{{credential_id}}/suspend": allow(
+        *STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True
+    ),
+    f"POST {API}/{{credential_id}}/unsuspend": allow(
+        *STATUS_MANAGERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True
+    ),
     f"POST {API}/batches": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE),
     f"GET {API}/batches/{{batch_id}}": allow(*ISSUERS, scope=Scope.CREDENTIALS_ISSUE, tenant=True),
     f"POST {API}/keys/rotate": allow(Role.INSTITUTION_ADMIN, scope=Scope.ACCOUNTS_ADMIN),

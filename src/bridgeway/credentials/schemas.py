@@ -52,7 +52,9 @@ class AchievementDefinition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ref: str = Field(min_length=1, max_length=500, description="Stable reference, e.g. a catalogue version id")
+    ref: str = Field(
+        min_length=1, max_length=500, description="Stable reference, e.g. a catalogue version id"
+    )
     name: str = Field(min_length=1, max_length=500)
     name_fr: str | None = Field(default=None, max_length=500)
     description: str = _Str
@@ -131,7 +133,9 @@ class BatchRowInput(BaseModel):
     user_id: str | None = Field(default=None, max_length=36)
     name: str | None = Field(default=None, max_length=255)
     result: str | None = Field(default=None, max_length=500)
-    key: str | None = Field(default=None, max_length=120, description="Per-row idempotency key (default: row)")
+    key: str | None = Field(
+        default=None, max_length=120, description="Per-row idempotency key (default: row)"
+    )
 
 
 class BatchRequest(BaseModel):

@@ -27,7 +27,9 @@ def get_db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_db)]
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     """Render a Jinja2 page with the request, locale, principal and CSRF token in its context."""
     templates = request.app.state.templates
     ctx: dict[str, Any] = {"request": request, "principal": getattr(request.state, "principal", None)}

@@ -19,6 +19,8 @@ def notes_about(session: Session, *, learner_id: str, institution_id: str | None
     """Return the notes about a learner written in one institution (or by the author without one), newest first."""
     query = select(AdvisorNote).where(AdvisorNote.learner_id == learner_id)
     query = query.where(
-        AdvisorNote.institution_id.is_(None) if institution_id is None else AdvisorNote.institution_id == institution_id
+        AdvisorNote.institution_id.is_(None)
+        if institution_id is None
+        else AdvisorNote.institution_id == institution_id
     )
     return list(session.scalars(query.order_by(AdvisorNote.created_at.desc(), AdvisorNote.id)))

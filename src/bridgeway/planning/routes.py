@@ -95,8 +95,13 @@ class NoteIn(BaseModel):
 
 
 def _note(note: Any) -> dict[str, Any]:
-    return {"id": note.id, "learner_id": note.learner_id, "author_id": note.author_id, "body": note.body,
-            "created_at": note.created_at.isoformat()}
+    return {
+        "id": note.id,
+        "learner_id": note.learner_id,
+        "author_id": note.author_id,
+        "body": note.body,
+        "created_at": note.created_at.isoformat(),
+    }
 
 
 @router.get("/clients/{learner_id}/notes")
@@ -106,7 +111,9 @@ def client_notes(session: DbSession, principal: AdvisorReader, learner_id: str) 
 
 
 @router.post("/clients/{learner_id}/notes", status_code=201)
-def add_client_note(session: DbSession, principal: AdvisorWriter, learner_id: str, body: NoteIn) -> dict[str, Any]:
+def add_client_note(
+    session: DbSession, principal: AdvisorWriter, learner_id: str, body: NoteIn
+) -> dict[str, Any]:
     """Keep a free-text note about a consenting client."""
     return _note(service.add_note(session, actor=principal, learner_id=learner_id, body=body.body))
 
@@ -123,7 +130,9 @@ def transitions(
 ) -> Any:
     """Ranked target occupations with tiers, outlook and explanations, from a profile or a previous occupation."""
     if from_code:
-        report = service.rank_transitions(taxonomy=taxonomy, from_code=from_code, top=top, data_dir=data_dir(request))
+        report = service.rank_transitions(
+            taxonomy=taxonomy, from_code=from_code, top=top, data_dir=data_dir(request)
+        )
         return service.to_jsonable(report)
     _, profile = subject_profile(session, principal, learner_id)
     service.require_competencies(profile)
@@ -158,7 +167,9 @@ def pathway(
     target: Target,
     taxonomy: Taxonomy = "esco",
     objective: Annotated[str, Query(max_length=20)] = "balanced",
-    institution_id: Annotated[str | None, Query(max_length=36, description="One institution's catalogue")] = None,
+    institution_id: Annotated[
+        str | None, Query(max_length=36, description="One institution's catalogue")
+    ] = None,
     learner_id: LearnerId = None,
 ) -> Any:
     """A week-by-week plan that closes the target's essential gaps, with the fastest and cheapest alternatives."""
@@ -167,7 +178,11 @@ def pathway(
     service.require_competencies(profile)
     catalog = service.catalog_from_database(session, institution_id=institution_id)
     report = service.plan(
-        profile=profile, taxonomy=taxonomy, target=target, catalog=catalog, objective=chosen,
+        profile=profile,
+        taxonomy=taxonomy,
+        target=target,
+        catalog=catalog,
+        objective=chosen,
         data_dir=data_dir(request),
     )
     return service.to_jsonable(report)
@@ -175,19 +190,30 @@ def pathway(
 
 @router.get("/workforce")
 def workforce(
-    request: Request, session: DbSession, principal: EmployerReader, target: Target, taxonomy: Taxonomy = "esco"
+    request: Request,
+    session: DbSession,
+    principal: EmployerReader,
+    target: Target,
+    taxonomy: Taxonomy = "esco",
 ) -> dict[str, Any]:
     """Aggregate gaps of the employees or candidates who consented to the employer, against one occupation."""
-    return service.workforce_gaps(session, viewer=principal, taxonomy=taxonomy, target=target,
-                                  data_dir=data_dir(request))
+    return service.workforce_gaps(
+        session, viewer=principal, taxonomy=taxonomy, target=target, data_dir=data_dir(request)
+    )
 
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
     "GET /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_READ),
     "PUT /api/v1/planning/profile": allow(Role.LEARNER, scope=Scope.PLANNING_WRITE),
-    "GET /api/v1/planning/clients/{learner_id}/profile": allow(Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True),
-    "GET /api/v1/planning/clients/{learner_id}/notes": allow(Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True),
-    "POST /api/v1/planning/clients/{learner_id}/notes": allow(Role.ADVISOR, scope=Scope.PLANNING_WRITE, owner=True),
+    "GET /api/v1/planning/clients/{learner_id}/profile": allow(
+        Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True
+    ),
+    "GET /api/v1/planning/clients/{learner_id}/notes": allow(
+        Role.ADVISOR, scope=Scope.PLANNING_READ, owner=True
+    ),
+    "POST /api/v1/planning/clients/{learner_id}/notes": allow(
+        Role.ADVISOR, scope=Scope.PLANNING_WRITE, owner=True
+    ),
     "GET /api/v1/planning/transitions": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/gaps": allow(*VIEWERS, scope=Scope.PLANNING_READ),
     "GET /api/v1/planning/plan": allow(*VIEWERS, scope=Scope.PLANNING_READ),

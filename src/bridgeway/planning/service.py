@@ -360,7 +360,9 @@ def outlook_in_words(outlook: dict[str, Any] | None) -> str:
     """The COPS 2024–2033 future condition of an occupation as a plain sentence (English; pages translate it)."""
     if not outlook:
         return "No outlook published for this occupation"
-    return OUTLOOK_WORDS.get(str(outlook.get("condition")), str(outlook.get("condition") or "Unknown outlook"))
+    return OUTLOOK_WORDS.get(
+        str(outlook.get("condition")), str(outlook.get("condition") or "Unknown outlook")
+    )
 
 
 def validate_profile(data: Any) -> LearnerProfile:
@@ -388,7 +390,11 @@ def _learner(session: Session, learner_id: str) -> Any:
     from bridgeway.accounts.models import User
 
     user = session.get(User, learner_id)
-    if user is None or user.deleted_at is not None or Role.LEARNER.value not in {g.role for g in user.role_grants}:
+    if (
+        user is None
+        or user.deleted_at is not None
+        or Role.LEARNER.value not in {g.role for g in user.role_grants}
+    ):
         raise UnknownUser(f"no learner with id '{learner_id}'")
     return user
 
@@ -412,7 +418,9 @@ def stored_profile(session: Session, *, learner_id: str) -> tuple[LearnerProfile
     return validate_profile(record.data), record.updated_at
 
 
-def get_profile(session: Session, *, learner_id: str, viewer: Any) -> tuple[LearnerProfile, dt.datetime | None]:
+def get_profile(
+    session: Session, *, learner_id: str, viewer: Any
+) -> tuple[LearnerProfile, dt.datetime | None]:
     """The profile of a learner for the learner themself or a viewer they consented to."""
     check_can_view(session, learner_id=learner_id, viewer=viewer)
     return stored_profile(session, learner_id=learner_id)
@@ -468,7 +476,9 @@ def add_note(session: Session, *, actor: Any, learner_id: str, body: str) -> Any
         raise InvalidInput("write something in the note")
     if len(text) > 10_000:
         raise InvalidInput("a note holds at most 10,000 characters")
-    note = AdvisorNote(learner_id=learner_id, author_id=actor.user_id, institution_id=actor.institution_id, body=text)
+    note = AdvisorNote(
+        learner_id=learner_id, author_id=actor.user_id, institution_id=actor.institution_id, body=text
+    )
     session.add(note)
     session.flush()
     accounts_service.record_audit(
@@ -502,7 +512,13 @@ def clients(session: Session, *, viewer: Any) -> list[Any]:
 
 
 def workforce_gaps(
-    session: Session, *, viewer: Any, taxonomy: str, target: str, data_dir: Path | None = None, columns: int = 12
+    session: Session,
+    *,
+    viewer: Any,
+    taxonomy: str,
+    target: str,
+    data_dir: Path | None = None,
+    columns: int = 12,
 ) -> dict[str, Any]:
     """The aggregate gaps of the people who let this employer see their profile, against one occupation.
 
@@ -528,24 +544,38 @@ def workforce_gaps(
             space, row, _profile_vector(space, profile), met_threshold=profile.evidence_weights.met_threshold
         )
         reports.append(report)
-        people.append({
-            "id": user.id,
-            "name": user.display_name,
-            "readiness": round(report.readiness, 4),
-            "cells": {r.competency_id: {"status": r.status, "credit": round(r.credit, 3)} for r in report.requirements},
-        })
+        people.append(
+            {
+                "id": user.id,
+                "name": user.display_name,
+                "readiness": round(report.readiness, 4),
+                "cells": {
+                    r.competency_id: {"status": r.status, "credit": round(r.credit, 3)}
+                    for r in report.requirements
+                },
+            }
+        )
     requirements: list[dict[str, Any]] = []
     if reports:
         n = len(reports)
         for req in reports[0].requirements:
             statuses = [p["cells"].get(req.competency_id, {}).get("status", "missing") for p in people]
-            requirements.append({
-                "competency_id": req.competency_id, "label": req.label, "source": req.source, "kind": req.kind,
-                "importance": req.importance,
-                "met": statuses.count("met"), "partly": statuses.count("partly"), "missing": statuses.count("missing"),
-                "gap_share": round((statuses.count("missing") + 0.5 * statuses.count("partly")) / n, 4),
-            })
-        requirements.sort(key=lambda r: (r["kind"] != "essential", -r["gap_share"], -r["importance"], r["label"]))
+            requirements.append(
+                {
+                    "competency_id": req.competency_id,
+                    "label": req.label,
+                    "source": req.source,
+                    "kind": req.kind,
+                    "importance": req.importance,
+                    "met": statuses.count("met"),
+                    "partly": statuses.count("partly"),
+                    "missing": statuses.count("missing"),
+                    "gap_share": round((statuses.count("missing") + 0.5 * statuses.count("partly")) / n, 4),
+                }
+            )
+        requirements.sort(
+            key=lambda r: (r["kind"] != "essential", -r["gap_share"], -r["importance"], r["label"])
+        )
     return {
         "target": space.codes[row],
         "title": space.titles[row],
@@ -562,8 +592,11 @@ def competency_labels(ids: list[str], *, data_dir: Path | None = None) -> dict[s
     from bridgeway.planning.errors import DataUnavailable
 
     labels: dict[str, str] = {}
-    wanted = {"esco": [i for i in ids if not i.startswith(("oasis:", "onet:"))],
-              "noc": [i for i in ids if i.startswith("oasis:")], "onet": [i for i in ids if i.startswith("onet:")]}
+    wanted = {
+        "esco": [i for i in ids if not i.startswith(("oasis:", "onet:"))],
+        "noc": [i for i in ids if i.startswith("oasis:")],
+        "onet": [i for i in ids if i.startswith("onet:")],
+    }
     for taxonomy, some in wanted.items():
         if not some:
             continue

@@ -15,7 +15,9 @@ from bridgeway.accounts import service as accounts_service
 from bridgeway.kit.cli import console, handles_errors, session_scope
 from bridgeway.plar.service import cases, outcomes
 
-plar_app = typer.Typer(help="Prior learning assessment and recognition: cases and credit.", no_args_is_help=True)
+plar_app = typer.Typer(
+    help="Prior learning assessment and recognition: cases and credit.", no_args_is_help=True
+)
 
 AsOption = Annotated[str, typer.Option("--as", help="E-mail of the staff member acting (their roles apply)")]
 
@@ -33,20 +35,27 @@ def credit(
     with session_scope() as session:
         actor = accounts_service.principal_for(accounts_service.get_user_by_email(session, as_email))
         data = outcomes.credit(session, viewer=actor, case_id=case_id)
-        text = outcomes.credit_csv(data) if fmt == "csv" else json.dumps(data.model_dump(mode="json"), indent=2)
+        text = (
+            outcomes.credit_csv(data) if fmt == "csv" else json.dumps(data.model_dump(mode="json"), indent=2)
+        )
     typer.echo(text, nl=False if fmt == "csv" else True)
 
 
 @plar_app.command("caseload")
 @handles_errors
-def caseload(as_email: AsOption, everyone: Annotated[bool, typer.Option(help="Every open case")] = False) -> None:
+def caseload(
+    as_email: AsOption, everyone: Annotated[bool, typer.Option(help="Every open case")] = False
+) -> None:
     """List the open cases of a staff member (or of their institution): state, waiting on whom, since when."""
     with session_scope() as session:
         actor = accounts_service.principal_for(accounts_service.get_user_by_email(session, as_email))
         for case in cases.caseload(session, actor=actor, mine=not everyone):
             read = cases.read(case, show_portfolio=False)
-            console.print(f"{read.id}\t{read.state}\t{read.waiting_on}\t{read.state_changed_at:%Y-%m-%d}\t{read.target_label}",
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"{read.id}\t{read.state}\t{read.waiting_on}\t{read.state_changed_at:%Y-%m-%d}\t{read.target_label}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 def register(app: typer.Typer) -> None:

@@ -173,7 +173,9 @@ def check_decision(result: str, reasons: str | None, rules: Mapping[str, bool] |
     judged = {k: bool(v) for k, v in (rules or {}).items()}
     unknown = sorted(set(judged) - set(RULES_OF_EVIDENCE))
     if unknown:
-        raise InvalidDecision(f"unknown rules of evidence: {', '.join(unknown)}", detail={"allowed": RULES_OF_EVIDENCE})
+        raise InvalidDecision(
+            f"unknown rules of evidence: {', '.join(unknown)}", detail={"allowed": RULES_OF_EVIDENCE}
+        )
     if res is Result.RECOGNISED:
         unmet = [r for r in RULES_OF_EVIDENCE if not judged.get(r, False)]
         if unmet:
@@ -196,7 +198,9 @@ def requires_moderation(policy: Mapping[str, Any], results: Iterable[Result]) ->
         return False
     if mode == "unfavourable":
         return any(r is not Result.RECOGNISED for r in results)
-    raise InvalidPolicy(f"unknown moderation mode '{mode}'", detail={"allowed": ["always", "never", "unfavourable"]})
+    raise InvalidPolicy(
+        f"unknown moderation mode '{mode}'", detail={"allowed": ["always", "never", "unfavourable"]}
+    )
 
 
 def state_after_assessment(policy: Mapping[str, Any], results: Sequence[Result]) -> CaseState:

@@ -119,7 +119,10 @@ class RecognitionCase(Base):
     state_changed_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
     competencies: Mapped[list[CaseCompetency]] = relationship(
-        back_populates="case", lazy="selectin", order_by="CaseCompetency.position", cascade="all, delete-orphan"
+        back_populates="case",
+        lazy="selectin",
+        order_by="CaseCompetency.position",
+        cascade="all, delete-orphan",
     )
 
 

@@ -48,37 +48,69 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
 }
 
 NAV_ITEMS: list[dict[str, Any]] = [
-    {"label": "My recognition (PLAR)", "href": "/plar", "roles": [L], "public": False, "top": False,
-     "description": "Your work history, education, languages and evidence, and where your recognition requests stand."},
-    {"label": "PLAR caseload", "href": "/plar/caseload", "roles": [AD, AS], "public": False, "top": True,
-     "description": "Recognition cases waiting on you: queues, ages and who must act next."},
+    {
+        "label": "My recognition (PLAR)",
+        "href": "/plar",
+        "roles": [L],
+        "public": False,
+        "top": False,
+        "description": "Your work history, education, languages and evidence, and where your recognition requests stand.",
+    },
+    {
+        "label": "PLAR caseload",
+        "href": "/plar/caseload",
+        "roles": [AD, AS],
+        "public": False,
+        "top": True,
+        "description": "Recognition cases waiting on you: queues, ages and who must act next.",
+    },
 ]
 
 RESULT_LABELS = {"recognised": "Recognised", "partly": "Partly recognised", "not_yet": "Not yet"}
 STATE_LABELS = {
-    "requested": "Requested", "self_assessment": "Self-assessment", "methods": "Choosing methods",
-    "fee": "Fee to record", "assessment": "Assessment", "more_evidence": "More evidence requested",
-    "moderation": "Moderation", "outcome": "Outcome", "appealed": "Appealed", "ineligible": "Not eligible",
+    "requested": "Requested",
+    "self_assessment": "Self-assessment",
+    "methods": "Choosing methods",
+    "fee": "Fee to record",
+    "assessment": "Assessment",
+    "more_evidence": "More evidence requested",
+    "moderation": "Moderation",
+    "outcome": "Outcome",
+    "appealed": "Appealed",
+    "ineligible": "Not eligible",
 }
-WAITING_LABELS = {"learner": "the learner", "advisor": "an advisor", "assessor": "the assessor",
-                  "moderator": "a second assessor", "nobody": "nobody"}
+WAITING_LABELS = {
+    "learner": "the learner",
+    "advisor": "an advisor",
+    "assessor": "the assessor",
+    "moderator": "a second assessor",
+    "nobody": "nobody",
+}
 
 
 def _view(session: Session, case: Any, viewer: Principal) -> dict[str, Any]:
     read = cases.read_for(session, case, viewer=viewer)
     age = (utcnow() - case.state_changed_at).days
-    return {"case": read, "age_days": age, "state_label": STATE_LABELS[read.state],
-            "waiting_label": WAITING_LABELS[read.waiting_on]}
+    return {
+        "case": read,
+        "age_days": age,
+        "state_label": STATE_LABELS[read.state],
+        "waiting_label": WAITING_LABELS[read.waiting_on],
+    }
 
 
 @router.get("/plar", response_class=HTMLResponse)
 def learner_home(request: Request, session: DbSession, principal: Learner) -> HTMLResponse:
     """The learner's portfolio and recognition cases."""
-    return render(request, "plar/portfolio.html", {
-        "portfolio": portfolio.get(session, viewer=principal, learner_id=principal.user_id),
-        "cases": [_view(session, c, principal) for c in cases.list_for_learner(session, actor=principal)],
-        "error": None,
-    })
+    return render(
+        request,
+        "plar/portfolio.html",
+        {
+            "portfolio": portfolio.get(session, viewer=principal, learner_id=principal.user_id),
+            "cases": [_view(session, c, principal) for c in cases.list_for_learner(session, actor=principal)],
+            "error": None,
+        },
+    )
 
 
 @router.post("/plar/work", response_class=HTMLResponse, response_model=None)
@@ -95,8 +127,14 @@ def add_work(
 ) -> HTMLResponse | RedirectResponse:
     """Add a job to the learner's work history from the form."""
     try:
-        data = schemas.WorkExperienceCreate(employer=employer, title=title, start_on=start_on, end_on=end_on,
-                                            duties=duties, occupation_code=occupation_code or None)
+        data = schemas.WorkExperienceCreate(
+            employer=employer,
+            title=title,
+            start_on=start_on,
+            end_on=end_on,
+            duties=duties,
+            occupation_code=occupation_code or None,
+        )
     except ValidationError as exc:
         raise InvalidInput("the job could not be saved", detail=[e["msg"] for e in exc.errors()]) from None
     portfolio.add_work(session, actor=principal, data=data)
@@ -122,8 +160,15 @@ def add_education(
     evaluation_report_ref: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """Add education or a prior credential from the form."""
-    data = _checked(schemas.PriorCredentialCreate, title=title, institution_name=institution_name, country=country,
-                    level=level, awarded_on=awarded_on, evaluation_report_ref=evaluation_report_ref or None)
+    data = _checked(
+        schemas.PriorCredentialCreate,
+        title=title,
+        institution_name=institution_name,
+        country=country,
+        level=level,
+        awarded_on=awarded_on,
+        evaluation_report_ref=evaluation_report_ref or None,
+    )
     portfolio.add_education(session, actor=principal, data=data)
     return RedirectResponse("/plar", status_code=303)
 
@@ -140,8 +185,15 @@ def add_language(
     writing: Annotated[int, Form()],
 ) -> RedirectResponse:
     """Add a language test result (CLB) from the form."""
-    data = _checked(schemas.LanguageResultCreate, test_name=test_name, tested_on=tested_on, listening=listening,
-                    speaking=speaking, reading=reading, writing=writing)
+    data = _checked(
+        schemas.LanguageResultCreate,
+        test_name=test_name,
+        tested_on=tested_on,
+        listening=listening,
+        speaking=speaking,
+        reading=reading,
+        writing=writing,
+    )
     portfolio.add_language(session, actor=principal, data=data)
     return RedirectResponse("/plar", status_code=303)
 
@@ -157,8 +209,14 @@ async def upload_evidence(
     """Upload an evidence document from the form (PDF, DOCX or text; sniffed; size-limited)."""
     settings = request.app.state.settings
     content = await file.read(settings.max_upload_bytes + 1)
-    evidence.upload(session, settings=settings, actor=principal, filename=file.filename or "upload",
-                    content=content, description=description)
+    evidence.upload(
+        session,
+        settings=settings,
+        actor=principal,
+        filename=file.filename or "upload",
+        content=content,
+        description=description,
+    )
     return RedirectResponse("/plar", status_code=303)
 
 
@@ -169,25 +227,47 @@ def caseload(request: Request, session: DbSession, principal: Staff, everyone: b
     return render(request, "plar/caseload.html", {"rows": rows, "everyone": everyone})
 
 
-def _case_page(request: Request, session: Session, principal: Principal, case_id: str, error: str | None = None,
-               status_code: int = 200) -> HTMLResponse:
+def _case_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    case_id: str,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     case = cases.get_for(session, viewer=principal, case_id=case_id)
-    can_decide = case.assessor_user_id == principal.user_id and case.state == domain.CaseState.ASSESSMENT.value
+    can_decide = (
+        case.assessor_user_id == principal.user_id and case.state == domain.CaseState.ASSESSMENT.value
+    )
     credit = gaps = None
     if case.state == domain.CaseState.OUTCOME.value:
         credit = outcomes.credit(session, viewer=principal, case_id=case_id) if case.courses else None
         gaps = outcomes.gaps(session, viewer=principal, case_id=case_id).gaps
-    return render(request, "plar/case.html", {
-        **_view(session, case, principal), "can_decide": can_decide, "error": error, "results": RESULT_LABELS,
-        "credit": credit, "gaps": gaps,
-        "rules": domain.RULES_OF_EVIDENCE, "is_learner": principal.user_id == case.learner_user_id,
-        "actions": [a.value for a in cases.available_actions(case, principal)
-                    if a not in (domain.Action.CHOOSE_METHODS, domain.Action.SUBMIT_SELF_ASSESSMENT)],
-        "choose_methods": domain.Action.CHOOSE_METHODS in cases.available_actions(case, principal),
-        "methods": [m.value for m in domain.Method],
-        "self_assess": principal.user_id == case.learner_user_id
-        and case.state == domain.CaseState.SELF_ASSESSMENT.value, "needs_reason": [a.value for a in domain.ACTIONS_NEEDING_REASONS],
-    }, status_code=status_code)
+    return render(
+        request,
+        "plar/case.html",
+        {
+            **_view(session, case, principal),
+            "can_decide": can_decide,
+            "error": error,
+            "results": RESULT_LABELS,
+            "credit": credit,
+            "gaps": gaps,
+            "rules": domain.RULES_OF_EVIDENCE,
+            "is_learner": principal.user_id == case.learner_user_id,
+            "actions": [
+                a.value
+                for a in cases.available_actions(case, principal)
+                if a not in (domain.Action.CHOOSE_METHODS, domain.Action.SUBMIT_SELF_ASSESSMENT)
+            ],
+            "choose_methods": domain.Action.CHOOSE_METHODS in cases.available_actions(case, principal),
+            "methods": [m.value for m in domain.Method],
+            "self_assess": principal.user_id == case.learner_user_id
+            and case.state == domain.CaseState.SELF_ASSESSMENT.value,
+            "needs_reason": [a.value for a in domain.ACTIONS_NEEDING_REASONS],
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/plar/cases/{case_id}", response_class=HTMLResponse)
@@ -197,24 +277,33 @@ def case_page(case_id: str, request: Request, session: DbSession, principal: Vie
 
 
 @router.post("/plar/cases/{case_id}/decisions", response_class=HTMLResponse, response_model=None)
-async def decide(case_id: str, request: Request, session: DbSession, principal: Assessor) -> HTMLResponse | RedirectResponse:
+async def decide(
+    case_id: str, request: Request, session: DbSession, principal: Assessor
+) -> HTMLResponse | RedirectResponse:
     """Record the assessor's decision on one competency (reasons required; the assigned assessor only)."""
     form = await request.form()
     rules = {r: form.get(f"rule_{r}") == "on" for r in domain.RULES_OF_EVIDENCE}
     try:
-        data = schemas.DecisionIn(competency_uri=str(form.get("competency_uri") or ""),
-                                  result=str(form.get("result") or ""), reasons=str(form.get("reasons") or ""),
-                                  rules=rules)
+        data = schemas.DecisionIn(
+            competency_uri=str(form.get("competency_uri") or ""),
+            result=str(form.get("result") or ""),
+            reasons=str(form.get("reasons") or ""),
+            rules=rules,
+        )
         cases.decide(session, actor=principal, case_id=case_id, data=data)
     except ValidationError:
-        return _case_page(request, session, principal, case_id, error="The form is incomplete.", status_code=422)
+        return _case_page(
+            request, session, principal, case_id, error="The form is incomplete.", status_code=422
+        )
     except InvalidInput as exc:  # no reasons, an unknown result, rules of evidence unmet: nothing was saved
         return _case_page(request, session, principal, case_id, error=exc.message, status_code=422)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
 
 
 @router.post("/plar/cases/{case_id}/steps", response_class=HTMLResponse, response_model=None)
-async def step(case_id: str, request: Request, session: DbSession, principal: Actor) -> HTMLResponse | RedirectResponse:
+async def step(
+    case_id: str, request: Request, session: DbSession, principal: Actor
+) -> HTMLResponse | RedirectResponse:
     """Take the next step of a case from its page (the service checks the state and who may act)."""
     form = await request.form()
     raw, reason = str(form.get("action") or ""), str(form.get("reason") or "")
@@ -224,8 +313,9 @@ async def step(case_id: str, request: Request, session: DbSession, principal: Ac
         raise InvalidInput(f"unknown step '{raw}'") from None
     A = domain.Action
     if action in (A.CONFIRM_ELIGIBILITY, A.REFUSE_ELIGIBILITY):
-        cases.decide_eligibility(session, actor=principal, case_id=case_id, eligible=action is A.CONFIRM_ELIGIBILITY,
-                                 reason=reason)
+        cases.decide_eligibility(
+            session, actor=principal, case_id=case_id, eligible=action is A.CONFIRM_ELIGIBILITY, reason=reason
+        )
     elif action is A.SUBMIT_SELF_ASSESSMENT:
         cases.submit_self_assessment(session, actor=principal, case_id=case_id)
     elif action is A.RECORD_FEE:
@@ -243,18 +333,24 @@ async def step(case_id: str, request: Request, session: DbSession, principal: Ac
     elif action is A.COMPLETE_ASSESSMENT:
         cases.complete_assessment(session, actor=principal, case_id=case_id)
     elif action in (A.MODERATE_AGREE, A.MODERATE_RETURN):
-        cases.moderate(session, actor=principal, case_id=case_id, agree=action is A.MODERATE_AGREE, reason=reason)
+        cases.moderate(
+            session, actor=principal, case_id=case_id, agree=action is A.MODERATE_AGREE, reason=reason
+        )
     elif action is A.APPEAL:
         cases.appeal(session, actor=principal, case_id=case_id, reason=reason)
     elif action in (A.UPHOLD_APPEAL, A.DISMISS_APPEAL):
-        cases.resolve_appeal(session, actor=principal, case_id=case_id, uphold=action is A.UPHOLD_APPEAL, reason=reason)
+        cases.resolve_appeal(
+            session, actor=principal, case_id=case_id, uphold=action is A.UPHOLD_APPEAL, reason=reason
+        )
     else:
         raise InvalidInput(f"'{raw}' is not taken from this form")
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
 
 
 @router.post("/plar/cases/{case_id}/methods", response_class=HTMLResponse, response_model=None)
-async def choose_methods(case_id: str, request: Request, session: DbSession, principal: AdvisorW) -> RedirectResponse:
+async def choose_methods(
+    case_id: str, request: Request, session: DbSession, principal: AdvisorW
+) -> RedirectResponse:
     """Choose a method per competency and the assessor (by e-mail) from the case page."""
     form = await request.form()
     case = cases.get_for(session, viewer=principal, case_id=case_id)
@@ -263,24 +359,38 @@ async def choose_methods(case_id: str, request: Request, session: DbSession, pri
         assessor_id = accounts_service.get_user_by_email(session, email).id
     except BridgewayError:
         raise InvalidInput(f"no assessor with the e-mail '{email}'") from None
-    data = _checked(schemas.MethodsIn, assessor_user_id=assessor_id, methods=[
-        {"competency_uri": c.competency_uri, "method": str(form.get(f"method_{i}") or "")}
-        for i, c in enumerate(case.competencies)])
+    data = _checked(
+        schemas.MethodsIn,
+        assessor_user_id=assessor_id,
+        methods=[
+            {"competency_uri": c.competency_uri, "method": str(form.get(f"method_{i}") or "")}
+            for i, c in enumerate(case.competencies)
+        ],
+    )
     cases.choose_methods(session, actor=principal, case_id=case_id, data=data)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
 
 
 @router.post("/plar/cases/{case_id}/self-assessment", response_class=HTMLResponse, response_model=None)
-async def self_assess(case_id: str, request: Request, session: DbSession, principal: LearnerW) -> RedirectResponse:
+async def self_assess(
+    case_id: str, request: Request, session: DbSession, principal: LearnerW
+) -> RedirectResponse:
     """Rate yourself on every competency of your case (1–4) and submit the self-assessment."""
     form = await request.form()
     case = cases.get_for(session, viewer=principal, case_id=case_id)
     if case.learner_user_id != principal.user_id:
         raise UnknownCase(f"no recognition case '{case_id}'")
-    domain.transition(domain.CaseState(case.state), domain.Action.SUBMIT_SELF_ASSESSMENT)  # refuse before rating
+    domain.transition(
+        domain.CaseState(case.state), domain.Action.SUBMIT_SELF_ASSESSMENT
+    )  # refuse before rating
     for i, c in enumerate(case.competencies):
-        data = _checked(schemas.SelfAssessmentIn, competency_uri=c.competency_uri, label=c.label,
-                        rating=form.get(f"rating_{i}"), note=str(form.get(f"note_{i}") or ""))
+        data = _checked(
+            schemas.SelfAssessmentIn,
+            competency_uri=c.competency_uri,
+            label=c.label,
+            rating=form.get(f"rating_{i}"),
+            note=str(form.get(f"note_{i}") or ""),
+        )
         portfolio.rate(session, actor=principal, data=data)
     cases.submit_self_assessment(session, actor=principal, case_id=case_id)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)

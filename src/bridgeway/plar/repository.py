@@ -34,7 +34,9 @@ def entry(session: Session, model: type[T], entry_id: str) -> T | None:
 def self_assessment(session: Session, learner_id: str, uri: str) -> SelfAssessment | None:
     """Return the learner's self-assessment of one competency."""
     return session.scalar(
-        select(SelfAssessment).where(SelfAssessment.learner_user_id == learner_id, SelfAssessment.competency_uri == uri)
+        select(SelfAssessment).where(
+            SelfAssessment.learner_user_id == learner_id, SelfAssessment.competency_uri == uri
+        )
     )
 
 

@@ -70,19 +70,25 @@ def learner_portfolio(learner_id: str, session: DbSession, principal: StaffR) ->
     return portfolio.get(session, viewer=principal, learner_id=learner_id)
 
 
-@router.post("/portfolio/work", response_model=schemas.WorkExperienceRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/portfolio/work", response_model=schemas.WorkExperienceRead, status_code=status.HTTP_201_CREATED
+)
 def add_work(data: schemas.WorkExperienceCreate, session: DbSession, principal: LearnerW) -> Any:
     """Add a job to the caller's work history."""
     return portfolio.add_work(session, actor=principal, data=data)
 
 
-@router.post("/portfolio/education", response_model=schemas.PriorCredentialRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/portfolio/education", response_model=schemas.PriorCredentialRead, status_code=status.HTTP_201_CREATED
+)
 def add_education(data: schemas.PriorCredentialCreate, session: DbSession, principal: LearnerW) -> Any:
     """Add education or a prior credential (with a credential-evaluation reference when international)."""
     return portfolio.add_education(session, actor=principal, data=data)
 
 
-@router.post("/portfolio/languages", response_model=schemas.LanguageResultRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/portfolio/languages", response_model=schemas.LanguageResultRead, status_code=status.HTTP_201_CREATED
+)
 def add_language(data: schemas.LanguageResultCreate, session: DbSession, principal: LearnerW) -> Any:
     """Add a language test result (CLB 1–12 per skill)."""
     return portfolio.add_language(session, actor=principal, data=data)
@@ -112,18 +118,28 @@ async def upload_evidence(
     """Upload an evidence document; its content is sniffed and it is stored under its sha256."""
     content = await file.read(settings.max_upload_bytes + 1)
     return evidence.upload(
-        session, settings=settings, actor=principal, filename=file.filename or "upload", content=content,
+        session,
+        settings=settings,
+        actor=principal,
+        filename=file.filename or "upload",
+        content=content,
         description=description,
     )
 
 
 @router.get("/evidence/{evidence_id}")
-def download_evidence(evidence_id: str, session: DbSession, settings: SettingsDep, principal: AnyR) -> Response:
+def download_evidence(
+    evidence_id: str, session: DbSession, settings: SettingsDep, principal: AnyR
+) -> Response:
     """Return an evidence document's bytes to its learner or to staff the learner consented to."""
     doc = portfolio.get_evidence(session, viewer=principal, evidence_id=evidence_id)
     return Response(
-        evidence.read_bytes(settings, doc), media_type=doc.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{doc.id}"', "X-Content-Type-Options": "nosniff"},
+        evidence.read_bytes(settings, doc),
+        media_type=doc.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{doc.id}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -151,20 +167,28 @@ def my_cases(session: DbSession, principal: LearnerR) -> Any:
 @router.get("/caseload", response_model=list[schemas.CaseRead])
 def caseload(session: DbSession, principal: CaseloadR, everyone: bool = False) -> Any:
     """Return the open cases the caller advises, assesses or moderates (everyone=true: the institution's)."""
-    return [cases.read_for(session, c, viewer=principal) for c in cases.caseload(session, actor=principal, mine=not everyone)]
+    return [
+        cases.read_for(session, c, viewer=principal)
+        for c in cases.caseload(session, actor=principal, mine=not everyone)
+    ]
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseRead)
 def get_case(case_id: str, session: DbSession, principal: AnyR) -> Any:
     """Return one case to its learner or to staff of its institution."""
-    return cases.read_for(session, cases.get_for(session, viewer=principal, case_id=case_id), viewer=principal)
+    return cases.read_for(
+        session, cases.get_for(session, viewer=principal, case_id=case_id), viewer=principal
+    )
 
 
 @router.post("/cases/{case_id}/eligibility", response_model=schemas.CaseRead)
 def eligibility(case_id: str, data: schemas.EligibilityIn, session: DbSession, principal: AdvisorW) -> Any:
     """Confirm or refuse (with a reason) the learner's eligibility."""
-    return cases.read(cases.decide_eligibility(session, actor=principal, case_id=case_id, eligible=data.eligible,
-                                               reason=data.reason))
+    return cases.read(
+        cases.decide_eligibility(
+            session, actor=principal, case_id=case_id, eligible=data.eligible, reason=data.reason
+        )
+    )
 
 
 @router.post("/cases/{case_id}/self-assessment", response_model=schemas.CaseRead)
@@ -182,15 +206,29 @@ def choose_methods(case_id: str, data: schemas.MethodsIn, session: DbSession, pr
 @router.post("/cases/{case_id}/fee", response_model=schemas.CaseRead)
 def record_fee(case_id: str, data: schemas.FeeIn, session: DbSession, principal: AdvisorW) -> Any:
     """Record the assessment fee (0 for a waiver); the assessment starts."""
-    return cases.read(cases.record_fee(session, actor=principal, case_id=case_id, amount_cents=data.amount_cents,
-                                       reference=data.reference))
+    return cases.read(
+        cases.record_fee(
+            session,
+            actor=principal,
+            case_id=case_id,
+            amount_cents=data.amount_cents,
+            reference=data.reference,
+        )
+    )
 
 
 @router.post("/cases/{case_id}/evidence", response_model=schemas.CaseRead)
 def link_evidence(case_id: str, data: schemas.EvidenceLinkIn, session: DbSession, principal: LearnerW) -> Any:
     """Attach portfolio documents to one competency of your case."""
-    return cases.read(cases.link_evidence(session, actor=principal, case_id=case_id,
-                                          competency_uri=data.competency_uri, evidence_ids=data.evidence_ids))
+    return cases.read(
+        cases.link_evidence(
+            session,
+            actor=principal,
+            case_id=case_id,
+            competency_uri=data.competency_uri,
+            evidence_ids=data.evidence_ids,
+        )
+    )
 
 
 @router.post("/cases/{case_id}/evidence-requests", response_model=schemas.CaseRead)
@@ -226,7 +264,9 @@ def complete(case_id: str, session: DbSession, principal: AssessorW) -> Any:
 @router.post("/cases/{case_id}/moderation", response_model=schemas.CaseRead)
 def moderate(case_id: str, data: schemas.ModerationIn, session: DbSession, principal: AssessorW) -> Any:
     """Confirm the decisions, or return them to the assessor with a reason (a second assessor)."""
-    return cases.read(cases.moderate(session, actor=principal, case_id=case_id, agree=data.agree, reason=data.reason))
+    return cases.read(
+        cases.moderate(session, actor=principal, case_id=case_id, agree=data.agree, reason=data.reason)
+    )
 
 
 @router.post("/cases/{case_id}/appeal", response_model=schemas.CaseRead)
@@ -236,16 +276,23 @@ def appeal(case_id: str, data: schemas.ReasonIn, session: DbSession, principal: 
 
 
 @router.post("/cases/{case_id}/appeal-resolution", response_model=schemas.CaseRead)
-def resolve_appeal(case_id: str, data: schemas.AppealResolutionIn, session: DbSession, principal: AssessorW) -> Any:
+def resolve_appeal(
+    case_id: str, data: schemas.AppealResolutionIn, session: DbSession, principal: AssessorW
+) -> Any:
     """Uphold (back to assessment) or dismiss an appeal, with a reason (a second assessor)."""
-    return cases.read(cases.resolve_appeal(session, actor=principal, case_id=case_id, uphold=data.uphold,
-                                           reason=data.reason))
+    return cases.read(
+        cases.resolve_appeal(
+            session, actor=principal, case_id=case_id, uphold=data.uphold, reason=data.reason
+        )
+    )
 
 
 @router.post("/cases/{case_id}/credentials", response_model=schemas.CaseRead)
 def issue_credentials(case_id: str, session: DbSession, settings: SettingsDep, principal: IssuerW) -> Any:
     """Issue a PLAR micro-credential for each recognised competency of a decided case."""
-    return cases.read(outcomes.issue_credentials(session, settings=settings, actor=principal, case_id=case_id))
+    return cases.read(
+        outcomes.issue_credentials(session, settings=settings, actor=principal, case_id=case_id)
+    )
 
 
 @router.get("/cases/{case_id}/credit", response_model=schemas.CreditRead)
@@ -258,8 +305,11 @@ def credit(case_id: str, session: DbSession, principal: AnyR) -> Any:
 def credit_csv(case_id: str, session: DbSession, principal: AnyR) -> PlainTextResponse:
     """Advanced-placement credit as CSV for the registrar (one row per course)."""
     body = outcomes.credit_csv(outcomes.credit(session, viewer=principal, case_id=case_id))
-    return PlainTextResponse(body, media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="plar-credit-{case_id}.csv"'})
+    return PlainTextResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="plar-credit-{case_id}.csv"'},
+    )
 
 
 @router.get("/cases/{case_id}/gaps", response_model=schemas.GapRead)

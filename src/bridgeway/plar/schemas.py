@@ -49,11 +49,15 @@ class WorkExperienceRead(_Out):
 class PriorCredentialCreate(_In):
     title: str = _Str
     institution_name: str = _Str
-    country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
+    country: str = Field(
+        min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2"
+    )
     level: str = Field(min_length=1, max_length=100)
     awarded_on: date | None = None
     evaluation_report_ref: str | None = Field(
-        default=None, max_length=255, description="Credential-evaluation report reference (WES, ICAS, CES, ...)"
+        default=None,
+        max_length=255,
+        description="Credential-evaluation report reference (WES, ICAS, CES, ...)",
     )
 
 
@@ -126,7 +130,8 @@ class CourseIn(_In):
     credits: float = Field(gt=0, le=100)
     competency_uris: list[str] = Field(default_factory=list, max_length=100)
     opportunity_id: str | None = Field(
-        default=None, max_length=36,
+        default=None,
+        max_length=36,
         description="A published catalogue micro-credential issued (as PLAR) when all its competencies are recognised",
     )
 
@@ -139,7 +144,9 @@ class TargetCompetency(_In):
 class CaseCreate(_In):
     institution_id: str = Field(min_length=1, max_length=36)
     target_kind: TargetKind
-    target_ref: str = Field(min_length=1, max_length=500, description="Program code, credential or catalogue id")
+    target_ref: str = Field(
+        min_length=1, max_length=500, description="Program code, credential or catalogue id"
+    )
     target_label: str = Field(min_length=1, max_length=500)
     competencies: list[TargetCompetency] = Field(min_length=1, max_length=200)
     courses: list[CourseIn] = Field(default_factory=list, max_length=100)

@@ -28,7 +28,10 @@ LOCALE_COOKIE = "bw_lang"
 ROUTE_DOMAINS: tuple[str, ...] = ("vc", *DOMAINS)
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/json": {"example": {"error": name, "message": text, "detail": None}}}}
+    code: {
+        "description": text,
+        "content": {"application/json": {"example": {"error": name, "message": text, "detail": None}}},
+    }
     for code, name, text in [
         (400, "bad_request", "The request is malformed"),
         (401, "unauthenticated", "Sign in or send an API token"),
@@ -80,8 +83,13 @@ async def _send_too_large(send: Send, limit: int) -> None:
         + str(limit).encode()
         + b' bytes","detail":null}'
     )
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -107,7 +115,9 @@ def _error_response(request: Request, status: int, code: str, message: str, deta
 def build_templates() -> Jinja2Templates:
     """Build the Jinja2 environment over web/templates and each domain's templates folder."""
     folders = [PACKAGE_ROOT / "web" / "templates"]
-    folders += [PACKAGE_ROOT / d / "templates" for d in ROUTE_DOMAINS if (PACKAGE_ROOT / d / "templates").is_dir()]
+    folders += [
+        PACKAGE_ROOT / d / "templates" for d in ROUTE_DOMAINS if (PACKAGE_ROOT / d / "templates").is_dir()
+    ]
     templates = Jinja2Templates(directory=str(folders[0]))
     templates.env.loader = ChoiceLoader([FileSystemLoader(str(f)) for f in folders])
 
@@ -138,7 +148,9 @@ def _include_domain_routers(app: FastAPI) -> None:
             if router is not None:
                 responses = ERROR_RESPONSES if module_name == "routes" else None
                 app.include_router(router, prefix=prefix, responses=responses)
-            extra = getattr(module, "root_router", None)  # routes that must live outside /api/v1 (VC-API, DIDs)
+            extra = getattr(
+                module, "root_router", None
+            )  # routes that must live outside /api/v1 (VC-API, DIDs)
             if extra is not None:
                 app.include_router(extra, responses=ERROR_RESPONSES)
             nav.extend(getattr(module, "NAV_ITEMS", []))
@@ -168,13 +180,16 @@ def create_app(settings: Settings) -> FastAPI:
     async def locale_and_headers(request: Request, call_next: Any) -> Response:
         query_lang = request.query_params.get("lang")
         request.state.locale = pick_locale(
-            query_lang, request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"),
+            query_lang,
+            request.cookies.get(LOCALE_COOKIE),
+            request.headers.get("accept-language"),
             settings.default_locale,
         )
         response: Response = await call_next(request)
         if query_lang in ("en", "fr"):
-            response.set_cookie(LOCALE_COOKIE, query_lang, max_age=365 * 86400, samesite="lax",
-                                secure=settings.secure_cookies)
+            response.set_cookie(
+                LOCALE_COOKIE, query_lang, max_age=365 * 86400, samesite="lax", secure=settings.secure_cookies
+            )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
@@ -190,7 +205,9 @@ def create_app(settings: Settings) -> FastAPI:
         detail = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
         ]
-        return _error_response(request, 422, "invalid_input", "the request does not match the expected shape", detail)
+        return _error_response(
+            request, 422, "invalid_input", "the request does not match the expected shape", detail
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -200,12 +217,16 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "internal_error", "an unexpected error occurred; it has been logged")
+        return _error_response(
+            request, 500, "internal_error", "an unexpected error occurred; it has been logged"
+        )
 
     app.mount("/static", StaticFiles(directory=str(PACKAGE_ROOT / "web" / "static")), name="static")
     from bridgeway.web import pages as web_pages
 
     app.include_router(web_pages.router)
     _include_domain_routers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes, upload_max_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_request_bytes, upload_max_bytes=settings.max_upload_bytes
+    )
     return app

@@ -53,7 +53,9 @@ def translate(message: str, locale: str, domain: str | None = None, **values: ob
     return text.format(**values) if values else text
 
 
-def pick_locale(query: str | None, cookie: str | None, accept_language: str | None, default: str = "en") -> str:
+def pick_locale(
+    query: str | None, cookie: str | None, accept_language: str | None, default: str = "en"
+) -> str:
     """Choose the interface language: explicit choice, then cookie, then the browser's preference."""
     for candidate in (query, cookie):
         if candidate in LOCALES:

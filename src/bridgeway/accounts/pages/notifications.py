@@ -87,7 +87,9 @@ class MarkedRead(BaseModel):
 
 
 def _page(request: Request, session: DbSession, principal: Principal, *, offset: int = 0) -> Response:
-    items, total = accounts_service.list_notifications(session, actor=principal, limit=PAGE_SIZE, offset=offset)
+    items, total = accounts_service.list_notifications(
+        session, actor=principal, limit=PAGE_SIZE, offset=offset
+    )
     context = {
         "notifications": items,
         "total": total,
@@ -115,7 +117,9 @@ def mark_read_page(
     notification_id: Annotated[str, Form(max_length=36)] = "",
 ) -> Response:
     """Mark one notification read (or all when no id is sent); HTMX gets the refreshed list back."""
-    accounts_service.mark_read(session, actor=principal, notification_ids=[notification_id] if notification_id else None)
+    accounts_service.mark_read(
+        session, actor=principal, notification_ids=[notification_id] if notification_id else None
+    )
     if is_htmx(request):
         return _page(request, session, principal)
     return RedirectResponse("/notifications", status_code=303)
@@ -147,5 +151,7 @@ def mark_read(body: MarkRead, session: DbSession, principal: CurrentPrincipal) -
     """Mark the listed notifications of the caller read, or all of them with `{"all": true}`."""
     if body.all == (body.ids is not None):
         raise InvalidInput('send either {"ids": [...]} or {"all": true}')
-    marked = accounts_service.mark_read(session, actor=principal, notification_ids=None if body.all else body.ids)
+    marked = accounts_service.mark_read(
+        session, actor=principal, notification_ids=None if body.all else body.ids
+    )
     return MarkedRead(marked=marked, unread=accounts_service.unread_count(session, user_id=principal.user_id))

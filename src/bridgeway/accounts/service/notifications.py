@@ -26,7 +26,9 @@ def _check_link(link: str | None) -> str | None:
     if len(link) > 500 or not (
         (link.startswith("/") and not link.startswith("//")) or link.startswith(("https://", "http://"))
     ):
-        raise InvalidInput("a notification link is a path starting with / or an http(s) address of 500 characters at most")
+        raise InvalidInput(
+            "a notification link is a path starting with / or an http(s) address of 500 characters at most"
+        )
     return link
 
 
@@ -69,7 +71,9 @@ def notify(
         text = body
         if notification.link:
             base = str(getattr(settings, "base_url", "")).rstrip("/")
-            text += "\n\n" + (base + notification.link if notification.link.startswith("/") else notification.link)
+            text += "\n\n" + (
+                base + notification.link if notification.link.startswith("/") else notification.link
+            )
         mail.send_after_commit(session, settings, mail.Mail(to=user.email, subject=title, body=text))
     return notification
 

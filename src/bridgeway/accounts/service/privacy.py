@@ -50,8 +50,12 @@ def export_personal_data(session: Session, *, actor: Principal) -> dict[str, Any
     Secrets (password hash, token and session hashes, CSRF tokens) are never included.
     """
     user = get_user(session, actor.user_id)
-    consents = session.scalars(select(Consent).where(Consent.learner_id == user.id).order_by(Consent.granted_at))
-    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at))
+    consents = session.scalars(
+        select(Consent).where(Consent.learner_id == user.id).order_by(Consent.granted_at)
+    )
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+    )
     web_sessions = session.scalars(
         select(WebSession).where(WebSession.user_id == user.id).order_by(WebSession.created_at)
     )
@@ -98,7 +102,11 @@ def export_personal_data(session: Session, *, actor: Principal) -> dict[str, Any
             for t in tokens
         ],
         "sessions": [
-            {"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at), "expires_at": _iso(s.expires_at)}
+            {
+                "created_at": _iso(s.created_at),
+                "last_seen_at": _iso(s.last_seen_at),
+                "expires_at": _iso(s.expires_at),
+            }
             for s in web_sessions
         ],
         "notifications": [notification_state(n) for n in all_notifications_of(session, user.id)],

@@ -50,4 +50,3 @@ def cents(dollars: str) -> int | str:
         return round(float(cleaned) * 100)
     except ValueError:
         return dollars
-

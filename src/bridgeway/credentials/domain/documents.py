@@ -40,15 +40,24 @@ def assessment_words(assessment: Assessment) -> str:
     return ASSESSMENT_WORDS.get(assessment.method, assessment.method.replace("_", " ").capitalize())
 
 
-def achievement(definition: AchievementDefinition, *, base_url: str, slug: str, creator: vc.Profile) -> vc.Achievement:
+def achievement(
+    definition: AchievementDefinition, *, base_url: str, slug: str, creator: vc.Profile
+) -> vc.Achievement:
     """Return the OB3 Achievement: name, description, criteria, the one competency, assessment and stacking links."""
     the_id = achievement_id(base_url, slug, definition.ref)
     alignment = []
     if definition.alignment is not None:
         a = definition.alignment
-        alignment = [vc.Alignment(target_name=a.target_name, target_url=a.target_url, target_type=a.target_type,
-                                  target_code=a.target_code, target_framework=a.target_framework,
-                                  target_description=a.target_description)]
+        alignment = [
+            vc.Alignment(
+                target_name=a.target_name,
+                target_url=a.target_url,
+                target_type=a.target_type,
+                target_code=a.target_code,
+                target_framework=a.target_framework,
+                target_description=a.target_description,
+            )
+        ]
     tags = []
     if definition.assessment is not None:
         tags.append(f"assessment:{definition.assessment.method}")
@@ -61,7 +70,9 @@ def achievement(definition: AchievementDefinition, *, base_url: str, slug: str, 
         criteria_narrative=definition.criteria,
         achievement_type=definition.achievement_type,
         alignment=alignment,
-        result_description=[vc.ResultDescription(id=f"{the_id}#mastery", name="Mastery", result_type="Status")],
+        result_description=[
+            vc.ResultDescription(id=f"{the_id}#mastery", name="Mastery", result_type="Status")
+        ],
         related=[vc.Related(id=achievement_id(base_url, slug, ref)) for ref in definition.stacks_into],
         creator=creator,
         tag=tags,
@@ -88,8 +99,10 @@ def assessment_evidence(assessment: Assessment) -> vc.Evidence:
 
 def status_entries(status_base_url: str, index: int) -> list[dict[str, Any]]:
     """Return the revocation and suspension BitstringStatusListEntry of an index (one index, two lists)."""
-    return [vc.status_entry(list_credential_url=f"{status_base_url}/{purpose}", index=index, purpose=purpose)
-            for purpose in PURPOSES]
+    return [
+        vc.status_entry(list_credential_url=f"{status_base_url}/{purpose}", index=index, purpose=purpose)
+        for purpose in PURPOSES
+    ]
 
 
 def open_badge_credential(
@@ -109,14 +122,22 @@ def open_badge_credential(
 ) -> dict[str, Any]:
     """Return an unsigned OpenBadgeCredential (VC 2.0) naming the recipient by DID or hashed e-mail only."""
     subject = vc.AchievementSubject(
-        achievement=achievement, id=subject_did, identifier=identity,
+        achievement=achievement,
+        id=subject_did,
+        identifier=identity,
         result=[vc.Result(result_description=f"{achievement.id}#mastery", status="Completed", value=result)],
     )
     items = [assessment_evidence(assessment)] if assessment is not None else []
     items += [vc.Evidence(id=ref.url, name=ref.name, narrative=ref.narrative) for ref in evidence]
     document = vc.build_open_badge_credential(
-        issuer=issuer, subject=subject, valid_from=valid_from, valid_until=valid_until, id=credential_id,
-        evidence=items or None, credential_status=status, awarded_date=valid_from,
+        issuer=issuer,
+        subject=subject,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        id=credential_id,
+        evidence=items or None,
+        credential_status=status,
+        awarded_date=valid_from,
     )
     if credits_available is not None:
         document["credentialSubject"]["achievement"]["creditsAvailable"] = credits_available
@@ -144,8 +165,14 @@ def describe(document: Any) -> dict[str, Any]:
     achieved = as_dict(subject.get("achievement"))
     alignment = as_dict(_first(achieved.get("alignment")))
     evidence = document.get("evidence")
-    assessment = next((as_dict(e) for e in (evidence if isinstance(evidence, list) else [])
-                       if str(as_dict(e).get("name", "")).startswith("Assessment")), None)
+    assessment = next(
+        (
+            as_dict(e)
+            for e in (evidence if isinstance(evidence, list) else [])
+            if str(as_dict(e).get("name", "")).startswith("Assessment")
+        ),
+        None,
+    )
     result = _first(subject.get("result"))
     criteria = as_dict(achieved.get("criteria"))
 

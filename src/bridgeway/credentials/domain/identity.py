@@ -31,11 +31,15 @@ def institution_slug_from_did(base_url: str, did: str) -> str | None:
     return slug if slug and ":" not in slug else None
 
 
-def did_document(did: str, public_keys: list[tuple[str, str]], *, active_fragment: str | None) -> dict[str, Any]:
+def did_document(
+    did: str, public_keys: list[tuple[str, str]], *, active_fragment: str | None
+) -> dict[str, Any]:
     """Build a DID document listing every key as a Multikey verification method.
 
     `public_keys` holds (fragment, publicKeyMultibase) pairs. Every key stays an assertion method so
     credentials signed before a rotation still verify; the active key is listed first.
     """
     ordered = sorted(public_keys, key=lambda k: (k[0] != active_fragment, k[0]))
-    return vc.did_web_document(did, [(fragment, vc.decode_multikey(multibase)) for fragment, multibase in ordered])
+    return vc.did_web_document(
+        did, [(fragment, vc.decode_multikey(multibase)) for fragment, multibase in ordered]
+    )

@@ -51,5 +51,3 @@ def decrypt_private_key(kek: str, *, institution_id: str, key_row_id: str, ciphe
         )
     except InvalidTag:
         raise ValueError("the private key cannot be decrypted with this key-encryption key") from None
-
-

@@ -45,7 +45,8 @@ def parse_csv(text: str) -> list[BatchRowInput]:
     unknown = sorted(set(header) - set(CSV_COLUMNS))
     if not header or unknown or not {"email", "did", "user_id"} & set(header):
         raise errors.InvalidBatch(
-            "the CSV header must name columns among: " + ", ".join(CSV_COLUMNS)
+            "the CSV header must name columns among: "
+            + ", ".join(CSV_COLUMNS)
             + (f" (unknown: {', '.join(unknown)})" if unknown else " (and one of email, did or user_id)")
         )
     rows: list[BatchRowInput] = []
@@ -58,8 +59,10 @@ def parse_csv(text: str) -> list[BatchRowInput]:
         try:
             row = BatchRowInput(**values)
         except ValidationError as exc:
-            problems.append(f"line {number}: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                          for e in exc.errors()))
+            problems.append(
+                f"line {number}: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            )
             continue
         if not (row.email or row.did or row.user_id):
             problems.append(f"line {number}: needs an email, did or user_id")
@@ -110,14 +113,26 @@ def create_batch(
     )
     session.add(job)
     session.flush()
-    repository.insert_batch_rows(session, [
-        {"job_id": job.id, "row_number": n, "payload": row.model_dump(mode="json", exclude_none=True), "state": "pending"}
-        for n, row in enumerate(request.rows, start=1)
-    ])
+    repository.insert_batch_rows(
+        session,
+        [
+            {
+                "job_id": job.id,
+                "row_number": n,
+                "payload": row.model_dump(mode="json", exclude_none=True),
+                "state": "pending",
+            }
+            for n, row in enumerate(request.rows, start=1)
+        ],
+    )
     accounts_service.record_audit(
-        session, actor=actor, action="credential_batch.created", entity_type="credential_batch", entity_id=job.id,
-        institution_id=institution.id, after={"rows": job.total, "achievement": request.achievement.ref,
-                                              "source": source},
+        session,
+        actor=actor,
+        action="credential_batch.created",
+        entity_type="credential_batch",
+        entity_id=job.id,
+        institution_id=institution.id,
+        after={"rows": job.total, "achievement": request.achievement.ref, "source": source},
     )
     return job
 
@@ -141,9 +156,13 @@ def run_batch(
         rows = repository.pending_batch_rows(session, job.id, limit=chunk_size)
         if not rows:
             break
-        row_keys = {row.id: f"batch:{job.idempotency_key}:{row.payload.get('key') or row.row_number}" for row in rows}
+        row_keys = {
+            row.id: f"batch:{job.idempotency_key}:{row.payload.get('key') or row.row_number}" for row in rows
+        }
         done = repository.existing_idempotency_keys(session, institution.id, list(row_keys.values()))
-        emails = [str(r.payload["email"]) for r in rows if r.payload.get("email") and not r.payload.get("user_id")]
+        emails = [
+            str(r.payload["email"]) for r in rows if r.payload.get("email") and not r.payload.get("user_id")
+        ]
         known = repository.learners_by_email(session, emails)
         todo = []
         for row in rows:
@@ -155,7 +174,9 @@ def run_batch(
             recipient_input = Recipient(user_id=payload.user_id, did=payload.did, email=payload.email)
             if payload.user_id is None and payload.email is not None:
                 user_id, did = known.get(payload.email.strip().lower(), (None, None))
-                recipient = issuance.ResolvedRecipient(user_id=user_id, did=payload.did or did, email=payload.email)
+                recipient = issuance.ResolvedRecipient(
+                    user_id=user_id, did=payload.did or did, email=payload.email
+                )
             else:
                 try:
                     recipient = issuance.resolve_recipient(session, recipient_input)
@@ -163,12 +184,21 @@ def run_batch(
                     row.state, row.error = "failed", exc.message
                     continue
             request = IssueRequest(
-                achievement=achievement, recipient=recipient_input, idempotency_key=key, kind=job.kind,
-                result=payload.result, source_type="credential_batch", source_id=job.id,
+                achievement=achievement,
+                recipient=recipient_input,
+                idempotency_key=key,
+                kind=job.kind,
+                result=payload.result,
+                source_type="credential_batch",
+                source_id=job.id,
             )
             todo.append((row, request, recipient))
-        ids = issuance.issue_prepared(session, settings=settings, institution=institution,
-                                      items=[(request, recipient) for _row, request, recipient in todo])
+        ids = issuance.issue_prepared(
+            session,
+            settings=settings,
+            institution=institution,
+            items=[(request, recipient) for _row, request, recipient in todo],
+        )
         for (row, _request, _recipient), credential_id in zip(todo, ids, strict=True):
             row.state, row.credential_id = "issued", credential_id
         job.issued_count += sum(1 for row in rows if row.state == "issued")
@@ -180,8 +210,13 @@ def run_batch(
     job.finished_at = utcnow()
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="credential_batch.finished", entity_type="credential_batch", entity_id=job.id,
-        institution_id=job.institution_id, after={"issued": job.issued_count, "failed": job.failed_count},
+        session,
+        actor=actor,
+        action="credential_batch.finished",
+        entity_type="credential_batch",
+        entity_id=job.id,
+        institution_id=job.institution_id,
+        after={"issued": job.issued_count, "failed": job.failed_count},
     )
     return job
 
@@ -196,4 +231,7 @@ def get_batch(session: Session, *, job_id: str, institution_id: str | None = Non
 
 def failed_rows(session: Session, *, job_id: str) -> list[tuple[int, str]]:
     """Return (row number, reason) of the rows that could not be issued."""
-    return [(r.row_number, r.error or "") for r in repository.batch_rows(session, job_id, state="failed", limit=1000)]
+    return [
+        (r.row_number, r.error or "")
+        for r in repository.batch_rows(session, job_id, state="failed", limit=1000)
+    ]

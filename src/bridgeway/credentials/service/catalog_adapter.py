@@ -45,12 +45,20 @@ def rubric_text(rubric: dict[str, Any] | None) -> str | None:
     """Write a stored rubric as plain text: criteria, levels, and the mastery threshold."""
     if not rubric:
         return None
-    criteria = "; ".join(str(c.get("label", c.get("key"))) for c in rubric.get("criteria", []) if isinstance(c, dict))
-    levels = sorted((lv for lv in rubric.get("levels", []) if isinstance(lv, dict)), key=lambda lv: lv.get("rank", 0))
+    criteria = "; ".join(
+        str(c.get("label", c.get("key"))) for c in rubric.get("criteria", []) if isinstance(c, dict)
+    )
+    levels = sorted(
+        (lv for lv in rubric.get("levels", []) if isinstance(lv, dict)), key=lambda lv: lv.get("rank", 0)
+    )
     level_words = " < ".join(str(lv.get("label", lv.get("key"))) for lv in levels)
-    mastery = next((lv.get("label") for lv in levels if lv.get("key") == rubric.get("mastery_level")),
-                   rubric.get("mastery_level"))
-    return f"Criteria: {criteria}. Levels: {level_words}. Mastery: every criterion at {mastery} or above."[:4000]
+    mastery = next(
+        (lv.get("label") for lv in levels if lv.get("key") == rubric.get("mastery_level")),
+        rubric.get("mastery_level"),
+    )
+    return f"Criteria: {criteria}. Levels: {level_words}. Mastery: every criterion at {mastery} or above."[
+        :4000
+    ]
 
 
 def achievement_from_catalog(
@@ -65,11 +73,18 @@ def achievement_from_catalog(
     alignment = None
     if data.alignment is not None:
         a = data.alignment
-        url = a.target_url or (f"{settings.base_url.rstrip('/')}/institutions/{quote(institution.slug)}/competencies/"
-                               f"{quote(a.target_code, safe='')}")
-        alignment = Alignment(target_name=a.target_name, target_url=url, target_code=a.target_code or None,
-                              target_framework=a.target_framework or None,
-                              target_description=a.target_description[:2000] or None, target_type=a.target_type)
+        url = a.target_url or (
+            f"{settings.base_url.rstrip('/')}/institutions/{quote(institution.slug)}/competencies/"
+            f"{quote(a.target_code, safe='')}"
+        )
+        alignment = Alignment(
+            target_name=a.target_name,
+            target_url=url,
+            target_code=a.target_code or None,
+            target_framework=a.target_framework or None,
+            target_description=a.target_description[:2000] or None,
+            target_type=a.target_type,
+        )
     assessment = None
     if data.assessment_method:
         assessment = Assessment(method=data.assessment_method, rubric=rubric_text(data.rubric))
@@ -94,14 +109,16 @@ def stack_rules_from_catalog(session: Session, *, settings: Settings, institutio
     for rule in catalog_service.stacking_rules(session, institution_id=institution_id):
         parent = achievement_from_catalog(session, settings=settings, opportunity_id=rule.parent)
         data = catalog_service.published_achievement_data(session, opportunity_id=rule.parent)
-        rules.append(StackRule(
-            institution_id=institution_id,
-            parent=parent,
-            required=sorted(rule.required),
-            electives=sorted(rule.electives),
-            electives_required=rule.electives_required,
-            requires_approval=OpportunityKind(data.kind) in FORMAL_KINDS,
-        ))
+        rules.append(
+            StackRule(
+                institution_id=institution_id,
+                parent=parent,
+                required=sorted(rule.required),
+                electives=sorted(rule.electives),
+                electives_required=rule.electives_required,
+                requires_approval=OpportunityKind(data.kind) in FORMAL_KINDS,
+            )
+        )
     return rules
 
 
@@ -126,26 +143,46 @@ def issue_for_completion(
     """
     definition = achievement_from_catalog(session, settings=settings, opportunity_id=opportunity_id)
     if plar and definition.assessment is not None:
-        definition = definition.model_copy(update={"assessment": definition.assessment.model_copy(update={"plar": True})})
+        definition = definition.model_copy(
+            update={"assessment": definition.assessment.model_copy(update={"plar": True})}
+        )
     data = catalog_service.published_achievement_data(session, opportunity_id=opportunity_id)
     key = f"{source_type or 'completion'}:{source_id or learner_user_id}:{opportunity_id}"
     request = IssueRequest(
-        achievement=definition, recipient=Recipient(user_id=learner_user_id), idempotency_key=key[:200],
-        kind="plar" if plar else "micro_credential", result=result, evidence=evidence or [],
-        source_type=source_type, source_id=source_id,
+        achievement=definition,
+        recipient=Recipient(user_id=learner_user_id),
+        idempotency_key=key[:200],
+        kind="plar" if plar else "micro_credential",
+        result=result,
+        evidence=evidence or [],
+        source_type=source_type,
+        source_id=source_id,
     )
-    credential = issuance.issue(session, settings=settings, institution_id=data.institution_id, request=request,
-                                actor=actor)
-    award_stacks(session, settings=settings, institution_id=data.institution_id, learner_user_id=learner_user_id,
-                 actor=actor)
+    credential = issuance.issue(
+        session, settings=settings, institution_id=data.institution_id, request=request, actor=actor
+    )
+    award_stacks(
+        session,
+        settings=settings,
+        institution_id=data.institution_id,
+        learner_user_id=learner_user_id,
+        actor=actor,
+    )
     return credential
 
 
 def award_stacks(
-    session: Session, *, settings: Settings, institution_id: str, learner_user_id: str, actor: Principal | None
+    session: Session,
+    *,
+    settings: Settings,
+    institution_id: str,
+    learner_user_id: str,
+    actor: Principal | None,
 ) -> list[StackAward]:
     """Evaluate the institution's catalogue stacking rules for one learner (awarding or queueing parents)."""
     rules = stack_rules_from_catalog(session, settings=settings, institution_id=institution_id)
     if not rules:
         return []
-    return stacking.evaluate(session, settings=settings, learner_user_id=learner_user_id, rules=rules, actor=actor)
+    return stacking.evaluate(
+        session, settings=settings, learner_user_id=learner_user_id, rules=rules, actor=actor
+    )

@@ -54,9 +54,13 @@ def resolve_recipient(session: Session, recipient: Recipient) -> ResolvedRecipie
 def check_achievement(achievement: AchievementDefinition, kind: str) -> None:
     """Refuse an achievement that lacks what its kind of credential must carry."""
     if kind in KINDS_NEEDING_ALIGNMENT and achievement.alignment is None:
-        raise errors.InvalidAchievement(f"a {kind.replace('_', ' ')} credential certifies one competency: give its alignment")
+        raise errors.InvalidAchievement(
+            f"a {kind.replace('_', ' ')} credential certifies one competency: give its alignment"
+        )
     if kind in KINDS_NEEDING_ALIGNMENT and achievement.assessment is None:
-        raise errors.InvalidAchievement(f"a {kind.replace('_', ' ')} credential says how mastery was assessed")
+        raise errors.InvalidAchievement(
+            f"a {kind.replace('_', ' ')} credential says how mastery was assessed"
+        )
 
 
 def _validity(request: IssueRequest, now: datetime) -> tuple[datetime, datetime | None]:
@@ -81,7 +85,9 @@ def issue_prepared(
     """Sign and store many credentials of one institution at once; return their ids (no audit, no checks)."""
     if not items:
         return []
-    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    key = keys.signing_key(
+        session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key
+    )
     did = keys.issuer_did(settings.base_url, institution)
     issuer = documents.issuer_profile(did, institution.name, institution.url)
     slots = status.allocate(session, institution=institution, count=len(items), settings=settings, key=key)
@@ -93,8 +99,9 @@ def issue_prepared(
         cache_key = definition.model_dump_json()
         achievement = achievements.get(cache_key)
         if achievement is None:
-            achievement = documents.achievement(definition, base_url=settings.base_url, slug=institution.slug,
-                                                creator=issuer)
+            achievement = documents.achievement(
+                definition, base_url=settings.base_url, slug=institution.slug, creator=issuer
+            )
             achievements[cache_key] = achievement
         valid_from, valid_until = _validity(request, now)
         identity = None
@@ -114,37 +121,45 @@ def issue_prepared(
             assessment=definition.assessment,
             valid_from=valid_from,
             valid_until=valid_until,
-            status=documents.status_entries(status.status_base_url(settings.base_url, institution.slug, lst.sequence),
-                                            index),
+            status=documents.status_entries(
+                status.status_base_url(settings.base_url, institution.slug, lst.sequence), index
+            ),
             credits_available=definition.credits_available,
         )
-        rows.append({
-            "id": credential_id,
-            "institution_id": institution.id,
-            "learner_user_id": recipient.user_id,
-            "recipient_kind": "did" if recipient.did else "email_hash",
-            "recipient_identifier": recipient.did or (identity.identity_hash if identity else ""),
-            "achievement_ref": definition.ref,
-            "achievement_name": definition.name,
-            "kind": request.kind,
-            "source_type": request.source_type,
-            "source_id": request.source_id,
-            "idempotency_key": request.idempotency_key,
-            "status_list_id": lst.id,
-            "status_index": index,
-            "status": domain.CredentialStatus.ACTIVE.value,
-            "signing_key_id": key.key_row_id,
-            "document": signing.sign(unsigned, key, created=now),
-            "issued_at": now,
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-        })
+        rows.append(
+            {
+                "id": credential_id,
+                "institution_id": institution.id,
+                "learner_user_id": recipient.user_id,
+                "recipient_kind": "did" if recipient.did else "email_hash",
+                "recipient_identifier": recipient.did or (identity.identity_hash if identity else ""),
+                "achievement_ref": definition.ref,
+                "achievement_name": definition.name,
+                "kind": request.kind,
+                "source_type": request.source_type,
+                "source_id": request.source_id,
+                "idempotency_key": request.idempotency_key,
+                "status_list_id": lst.id,
+                "status_index": index,
+                "status": domain.CredentialStatus.ACTIVE.value,
+                "signing_key_id": key.key_row_id,
+                "document": signing.sign(unsigned, key, created=now),
+                "issued_at": now,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            }
+        )
     repository.insert_credentials(session, rows)
     return [row["id"] for row in rows]
 
 
 def issue(
-    session: Session, *, settings: Settings, institution_id: str, request: IssueRequest, actor: Principal | None
+    session: Session,
+    *,
+    settings: Settings,
+    institution_id: str,
+    request: IssueRequest,
+    actor: Principal | None,
 ) -> IssuedCredential:
     """Issue one credential; the same idempotency key returns the credential already issued."""
     institution = accounts_service.get_institution(session, institution_id)
@@ -160,14 +175,24 @@ def issue(
             )
         return existing
     check_achievement(request.achievement, request.kind)
-    [credential_id] = issue_prepared(session, settings=settings, institution=institution, items=[(request, recipient)])
+    [credential_id] = issue_prepared(
+        session, settings=settings, institution=institution, items=[(request, recipient)]
+    )
     credential = repository.credential(session, credential_id)
     assert credential is not None
     accounts_service.record_audit(
-        session, actor=actor, action="credential.issued", entity_type="credential", entity_id=credential.id,
+        session,
+        actor=actor,
+        action="credential.issued",
+        entity_type="credential",
+        entity_id=credential.id,
         institution_id=institution.id,
-        after={"achievement": credential.achievement_ref, "kind": credential.kind, "learner": credential.learner_user_id,
-               "source": f"{request.source_type}:{request.source_id}" if request.source_type else None},
+        after={
+            "achievement": credential.achievement_ref,
+            "kind": credential.kind,
+            "learner": credential.learner_user_id,
+            "source": f"{request.source_type}:{request.source_id}" if request.source_type else None,
+        },
     )
     return credential
 
@@ -196,7 +221,12 @@ def list_for_learner(session: Session, *, user_id: str) -> list[IssuedCredential
 
 
 def list_for_institution(
-    session: Session, *, institution_id: str, limit: int = 50, offset: int = 0, learner_user_id: str | None = None
+    session: Session,
+    *,
+    institution_id: str,
+    limit: int = 50,
+    offset: int = 0,
+    learner_user_id: str | None = None,
 ) -> tuple[list[IssuedCredential], int]:
     """Return a page of an institution's credentials and the total."""
     return repository.credentials_of_institution(
@@ -211,7 +241,9 @@ def _refuse_plain_email(value: Any, path: str = "credentialSubject") -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if key == "email" or (key == "hashed" and item is False):
-                raise errors.UnsignableDocument(f"{path}.{key}: a credential never carries a plain e-mail address")
+                raise errors.UnsignableDocument(
+                    f"{path}.{key}: a credential never carries a plain e-mail address"
+                )
             _refuse_plain_email(item, f"{path}.{key}")
     elif isinstance(value, list):
         for n, item in enumerate(value):
@@ -244,12 +276,16 @@ def issue_document(
     institution = accounts_service.get_institution(session, institution_id)
     repository.lock_issuance(session, institution.id)
     if idempotency_key:
-        existing = repository.credential_by_idempotency_key(session, institution.id, f"vc-api:{idempotency_key}")
+        existing = repository.credential_by_idempotency_key(
+            session, institution.id, f"vc-api:{idempotency_key}"
+        )
         if existing is not None:
             return existing
     did = keys.issuer_did(settings.base_url, institution)
     if "proof" in credential or "credentialStatus" in credential:
-        raise errors.UnsignableDocument("send the credential without proof or credentialStatus: the issuer adds them")
+        raise errors.UnsignableDocument(
+            "send the credential without proof or credentialStatus: the issuer adds them"
+        )
     issuer = credential.get("issuer", did)
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_id != did:
@@ -258,7 +294,9 @@ def issue_document(
     if not isinstance(subject, dict):
         raise errors.UnsignableDocument("the credential needs one credentialSubject object")
     _refuse_plain_email(subject)
-    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    key = keys.signing_key(
+        session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key
+    )
     [(lst, index)] = status.allocate(session, institution=institution, count=1, settings=settings, key=key)
     now = utcnow()
     credential_id = new_id()
@@ -270,7 +308,8 @@ def issue_document(
     unsigned["issuer"] = issuer
     unsigned.setdefault("validFrom", now.replace(microsecond=0).isoformat().replace("+00:00", "Z"))
     unsigned["credentialStatus"] = documents.status_entries(
-        status.status_base_url(settings.base_url, institution.slug, lst.sequence), index)
+        status.status_base_url(settings.base_url, institution.slug, lst.sequence), index
+    )
     signed = signing.sign(unsigned, key, created=now)
     achievement = documents.as_dict(subject.get("achievement"))
     summary = documents.describe(signed)
@@ -296,7 +335,12 @@ def issue_document(
     session.add(row)
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="credential.issued", entity_type="credential", entity_id=row.id,
-        institution_id=institution.id, after={"achievement": row.achievement_ref, "source": "vc-api"},
+        session,
+        actor=actor,
+        action="credential.issued",
+        entity_type="credential",
+        entity_id=row.id,
+        institution_id=institution.id,
+        after={"achievement": row.achievement_ref, "source": "vc-api"},
     )
     return row

@@ -40,7 +40,10 @@ def _new_key(session: Session, *, institution_id: str, kek: str, sequence: int) 
         sequence=sequence,
         public_key_multibase=pair.public_key_multibase,
         private_key_ciphertext=domain.encrypt_private_key(
-            kek, institution_id=institution_id, key_row_id=row_id, private_key=domain.raw_private_key(pair.private_key)
+            kek,
+            institution_id=institution_id,
+            key_row_id=row_id,
+            private_key=domain.raw_private_key(pair.private_key),
         ),
     )
     session.add(key)
@@ -56,8 +59,13 @@ def ensure_issuer_key(session: Session, *, institution_id: str, kek: str) -> Iss
     sequence = max((k.sequence for k in repository.keys_of(session, institution_id)), default=0) + 1
     key = _new_key(session, institution_id=institution_id, kek=kek, sequence=sequence)
     accounts_service.record_audit(
-        session, actor=None, action="issuer_key.created", entity_type="issuer_key", entity_id=key.id,
-        institution_id=institution_id, after={"fragment": key.fragment, "public_key": key.public_key_multibase},
+        session,
+        actor=None,
+        action="issuer_key.created",
+        entity_type="issuer_key",
+        entity_id=key.id,
+        institution_id=institution_id,
+        after={"fragment": key.fragment, "public_key": key.public_key_multibase},
     )
     return key
 
@@ -71,11 +79,19 @@ def rotate_key(session: Session, *, institution_id: str, kek: str, actor: Princi
         key.retired_at = now
     session.flush()
     new_key = _new_key(
-        session, institution_id=institution_id, kek=kek, sequence=max((k.sequence for k in keys), default=0) + 1
+        session,
+        institution_id=institution_id,
+        kek=kek,
+        sequence=max((k.sequence for k in keys), default=0) + 1,
     )
     accounts_service.record_audit(
-        session, actor=actor, action="issuer_key.rotated", entity_type="issuer_key", entity_id=new_key.id,
-        institution_id=institution_id, before={"active": [k.fragment for k in retired]},
+        session,
+        actor=actor,
+        action="issuer_key.rotated",
+        entity_type="issuer_key",
+        entity_id=new_key.id,
+        institution_id=institution_id,
+        before={"active": [k.fragment for k in retired]},
         after={"active": new_key.fragment, "public_key": new_key.public_key_multibase},
     )
     return new_key

@@ -21,7 +21,9 @@ from bridgeway.credentials.service import keys, status
 from bridgeway.vc import FetchError
 
 _DID_PATH = re.compile(r"^(?P<prefix>.*)/institutions/(?P<slug>[A-Za-z0-9-]+)/did\.json$")
-_STATUS_PATH = re.compile(r"^(?P<prefix>.*)/credentials/status/(?P<slug>[A-Za-z0-9-]+)/(?P<seq>\d{1,9})/(?P<purpose>[a-z]+)$")
+_STATUS_PATH = re.compile(
+    r"^(?P<prefix>.*)/credentials/status/(?P<slug>[A-Za-z0-9-]+)/(?P<seq>\d{1,9})/(?P<purpose>[a-z]+)$"
+)
 
 
 class LocalFirstFetcher:
@@ -42,7 +44,9 @@ class LocalFirstFetcher:
             return None
         if (match := _DID_PATH.match(parts.path)) and match["prefix"] == self._prefix:
             try:
-                document = keys.did_document_by_slug(self.session, slug=match["slug"], base_url=self.settings.base_url)
+                document = keys.did_document_by_slug(
+                    self.session, slug=match["slug"], base_url=self.settings.base_url
+                )
             except accounts_errors.UnknownInstitution:
                 raise FetchError(f"no institution '{match['slug']}' here") from None
             return json.dumps(document).encode()

@@ -19,7 +19,8 @@ def sign(document: dict[str, Any], key: SigningKey, *, created: datetime) -> dic
     """Return the document with an eddsa-rdfc-2022 DataIntegrityProof made by the key."""
     private = Ed25519PrivateKey.from_private_bytes(key.private_key)
     try:
-        return vc.sign_credential(document, private_key=private, verification_method=key.verification_method,
-                                  created=created)
+        return vc.sign_credential(
+            document, private_key=private, verification_method=key.verification_method, created=created
+        )
     except vc.VcError as exc:
         raise errors.UnsignableDocument(f"the document cannot be signed: {exc}") from None

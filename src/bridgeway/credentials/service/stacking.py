@@ -23,25 +23,37 @@ def is_satisfied(rule: StackRule, held: set[str]) -> bool:
     return set(rule.required) <= held and len(set(rule.electives) & held) >= rule.electives_required
 
 
-def _issue_parent(session: Session, *, settings: Settings, award: StackAward, rule: StackRule,
-                  actor: Principal | None) -> None:
+def _issue_parent(
+    session: Session, *, settings: Settings, award: StackAward, rule: StackRule, actor: Principal | None
+) -> None:
     request = IssueRequest(
-        achievement=rule.parent, recipient=Recipient(user_id=award.learner_user_id),
-        idempotency_key=f"stack:{award.learner_user_id}:{rule.parent.ref}"[:200], kind="stack",
-        source_type="stack_award", source_id=award.id,
+        achievement=rule.parent,
+        recipient=Recipient(user_id=award.learner_user_id),
+        idempotency_key=f"stack:{award.learner_user_id}:{rule.parent.ref}"[:200],
+        kind="stack",
+        source_type="stack_award",
+        source_id=award.id,
     )
-    credential = issuance.issue(session, settings=settings, institution_id=rule.institution_id, request=request,
-                                actor=actor)
+    credential = issuance.issue(
+        session, settings=settings, institution_id=rule.institution_id, request=request, actor=actor
+    )
     award.state, award.credential_id, award.decided_at = "awarded", credential.id, utcnow()
     award.decided_by_user_id = actor.user_id if actor else None
     session.flush()
 
 
 def evaluate(
-    session: Session, *, settings: Settings, learner_user_id: str, rules: list[StackRule], actor: Principal | None
+    session: Session,
+    *,
+    settings: Settings,
+    learner_user_id: str,
+    rules: list[StackRule],
+    actor: Principal | None,
 ) -> list[StackAward]:
     """Award (or queue for approval) every parent whose rule the learner's credentials in force now satisfy."""
-    in_force = [c for c in repository.credentials_of_learner(session, learner_user_id) if c.status == "active"]
+    in_force = [
+        c for c in repository.credentials_of_learner(session, learner_user_id) if c.status == "active"
+    ]
     held = {c.achievement_ref for c in in_force}
     by_ref = {c.achievement_ref: c.id for c in in_force}
     created = []
@@ -51,14 +63,27 @@ def evaluate(
         if repository.stack_award(session, learner_user_id, rule.parent.ref) is not None:
             continue
         components = [by_ref[r] for r in sorted((set(rule.required) | set(rule.electives)) & held)]
-        award = StackAward(institution_id=rule.institution_id, learner_user_id=learner_user_id,
-                           parent_ref=rule.parent.ref, component_credential_ids=components, state="pending")
+        award = StackAward(
+            institution_id=rule.institution_id,
+            learner_user_id=learner_user_id,
+            parent_ref=rule.parent.ref,
+            component_credential_ids=components,
+            state="pending",
+        )
         session.add(award)
         session.flush()
         accounts_service.record_audit(
-            session, actor=actor, action="stack_award.earned", entity_type="stack_award", entity_id=award.id,
+            session,
+            actor=actor,
+            action="stack_award.earned",
+            entity_type="stack_award",
+            entity_id=award.id,
             institution_id=rule.institution_id,
-            after={"parent": rule.parent.ref, "components": components, "needs_approval": rule.requires_approval},
+            after={
+                "parent": rule.parent.ref,
+                "components": components,
+                "needs_approval": rule.requires_approval,
+            },
         )
         if not rule.requires_approval:
             _issue_parent(session, settings=settings, award=award, rule=rule, actor=actor)
@@ -72,7 +97,13 @@ def pending_awards(session: Session, *, institution_id: str) -> list[StackAward]
 
 
 def decide(
-    session: Session, *, settings: Settings, award_id: str, approve: bool, rules: list[StackRule], actor: Principal
+    session: Session,
+    *,
+    settings: Settings,
+    award_id: str,
+    approve: bool,
+    rules: list[StackRule],
+    actor: Principal,
 ) -> StackAward:
     """Approve (and issue the parent) or reject a pending stack award of the actor's institution."""
     award = session.get(StackAward, award_id)
@@ -89,7 +120,11 @@ def decide(
         award.state, award.decided_at, award.decided_by_user_id = "rejected", utcnow(), actor.user_id
         session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="stack_award.approved" if approve else "stack_award.rejected",
-        entity_type="stack_award", entity_id=award.id, after={"state": award.state, "credential": award.credential_id},
+        session,
+        actor=actor,
+        action="stack_award.approved" if approve else "stack_award.rejected",
+        entity_type="stack_award",
+        entity_id=award.id,
+        after={"state": award.state, "credential": award.credential_id},
     )
     return award

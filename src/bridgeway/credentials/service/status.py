@@ -29,19 +29,34 @@ def status_base_url(base_url: str, slug: str, sequence: int) -> str:
 
 
 def _list_document(
-    lst: StatusList, purpose: str, *, institution: Institution, settings: Settings, key: keys.SigningKey, now: datetime
+    lst: StatusList,
+    purpose: str,
+    *,
+    institution: Institution,
+    settings: Settings,
+    key: keys.SigningKey,
+    now: datetime,
 ) -> dict[str, Any]:
     url = f"{status_base_url(settings.base_url, institution.slug, lst.sequence)}/{purpose}"
     bits = lst.revocation_bits if purpose == "revocation" else lst.suspension_bits
     document = vc.build_status_list_credential(
-        url=url, issuer=keys.issuer_did(settings.base_url, institution),
-        status_list=vc.StatusList(length=lst.size, bits=bytearray(bits)), purpose=purpose, valid_from=now,
+        url=url,
+        issuer=keys.issuer_did(settings.base_url, institution),
+        status_list=vc.StatusList(length=lst.size, bits=bytearray(bits)),
+        purpose=purpose,
+        valid_from=now,
     )
     return signing.sign(document, key, created=now)
 
 
-def _resign(lst: StatusList, purposes: tuple[str, ...], *, institution: Institution, settings: Settings,
-            key: keys.SigningKey) -> None:
+def _resign(
+    lst: StatusList,
+    purposes: tuple[str, ...],
+    *,
+    institution: Institution,
+    settings: Settings,
+    key: keys.SigningKey,
+) -> None:
     now = utcnow()
     for purpose in purposes:
         document = _list_document(lst, purpose, institution=institution, settings=settings, key=key, now=now)
@@ -52,7 +67,9 @@ def _resign(lst: StatusList, purposes: tuple[str, ...], *, institution: Institut
     lst.updated_at = now
 
 
-def _new_list(session: Session, *, institution: Institution, settings: Settings, key: keys.SigningKey) -> StatusList:
+def _new_list(
+    session: Session, *, institution: Institution, settings: Settings, key: keys.SigningKey
+) -> StatusList:
     size = domain.STATUS_LIST_SIZE
     lst = StatusList(
         institution_id=institution.id,
@@ -117,7 +134,9 @@ def change_status(
     if after is None:
         if current is domain.CredentialStatus.REVOKED:
             raise errors.CredentialRevoked("the credential is revoked; revocation cannot be undone")
-        raise errors.StatusTransitionRefused(f"a {current.value} credential cannot be {_ACTION_WORDS[action]}")
+        raise errors.StatusTransitionRefused(
+            f"a {current.value} credential cannot be {_ACTION_WORDS[action]}"
+        )
     lst = session.get(StatusList, credential.status_list_id)
     assert lst is not None  # a foreign key guarantees it
     institution = accounts_service.get_institution(session, credential.institution_id)
@@ -131,51 +150,91 @@ def change_status(
         lst.suspension_bits = domain.set_bit(lst.suspension_bits, credential.status_index, suspended)
         changed.append("suspension")
     lst.version += 1
-    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    key = keys.signing_key(
+        session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key
+    )
     _resign(lst, tuple(changed), institution=institution, settings=settings, key=key)
     before = {"status": credential.status, "reason": credential.status_reason}
     credential.status = after.value
     credential.status_reason = reason
     credential.status_changed_at = utcnow()
-    session.add(CredentialStatusEvent(
-        credential_id=credential.id, action=action.value, reason=reason, actor_user_id=actor.user_id if actor else None
-    ))
+    session.add(
+        CredentialStatusEvent(
+            credential_id=credential.id,
+            action=action.value,
+            reason=reason,
+            actor_user_id=actor.user_id if actor else None,
+        )
+    )
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action=f"credential.{action.value}", entity_type="credential", entity_id=credential.id,
-        institution_id=credential.institution_id, before=before, after={"status": after.value, "reason": reason},
+        session,
+        actor=actor,
+        action=f"credential.{action.value}",
+        entity_type="credential",
+        entity_id=credential.id,
+        institution_id=credential.institution_id,
+        before=before,
+        after={"status": after.value, "reason": reason},
     )
     return credential
 
 
-def revoke(session: Session, *, settings: Settings, credential_id: str, reason: str,
-           actor: Principal | None) -> IssuedCredential:
+def revoke(
+    session: Session, *, settings: Settings, credential_id: str, reason: str, actor: Principal | None
+) -> IssuedCredential:
     """Revoke a credential for good, with a reason."""
-    return change_status(session, settings=settings, credential_id=credential_id,
-                         action=domain.StatusAction.REVOKE, reason=reason, actor=actor)
+    return change_status(
+        session,
+        settings=settings,
+        credential_id=credential_id,
+        action=domain.StatusAction.REVOKE,
+        reason=reason,
+        actor=actor,
+    )
 
 
-def suspend(session: Session, *, settings: Settings, credential_id: str, reason: str,
-            actor: Principal | None) -> IssuedCredential:
+def suspend(
+    session: Session, *, settings: Settings, credential_id: str, reason: str, actor: Principal | None
+) -> IssuedCredential:
     """Suspend a credential (it can be reinstated), with a reason."""
-    return change_status(session, settings=settings, credential_id=credential_id,
-                         action=domain.StatusAction.SUSPEND, reason=reason, actor=actor)
+    return change_status(
+        session,
+        settings=settings,
+        credential_id=credential_id,
+        action=domain.StatusAction.SUSPEND,
+        reason=reason,
+        actor=actor,
+    )
 
 
-def unsuspend(session: Session, *, settings: Settings, credential_id: str, reason: str,
-              actor: Principal | None) -> IssuedCredential:
+def unsuspend(
+    session: Session, *, settings: Settings, credential_id: str, reason: str, actor: Principal | None
+) -> IssuedCredential:
     """Reinstate a suspended credential, with a reason."""
-    return change_status(session, settings=settings, credential_id=credential_id,
-                         action=domain.StatusAction.UNSUSPEND, reason=reason, actor=actor)
+    return change_status(
+        session,
+        settings=settings,
+        credential_id=credential_id,
+        action=domain.StatusAction.UNSUSPEND,
+        reason=reason,
+        actor=actor,
+    )
 
 
-def status_list_credential(session: Session, *, slug: str, sequence: int, purpose: str) -> tuple[dict[str, Any], str]:
+def status_list_credential(
+    session: Session, *, slug: str, sequence: int, purpose: str
+) -> tuple[dict[str, Any], str]:
     """Return a signed status-list credential and its ETag (public, stable URL)."""
     if purpose not in PURPOSES:
         raise errors.UnknownStatusList(f"no status list purpose '{purpose}'; use revocation or suspension")
     institution = repository.institution_by_slug(session, slug)
     lst = repository.status_list(session, institution.id, sequence) if institution is not None else None
-    document = None if lst is None else (lst.revocation_document if purpose == "revocation" else lst.suspension_document)
+    document = (
+        None
+        if lst is None
+        else (lst.revocation_document if purpose == "revocation" else lst.suspension_document)
+    )
     if lst is None or document is None:
         raise errors.UnknownStatusList(f"no status list {slug}/{sequence}/{purpose}")
     etag = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32]

@@ -30,13 +30,25 @@ OUTCOME_WORDS = {
     "status_unavailable": "Status unknown: whether the credential was revoked could not be checked.",
 }
 CHECK_WORDS = {
-    "structure": ("The document is a well-formed credential.", "The document is not a well-formed credential."),
+    "structure": (
+        "The document is a well-formed credential.",
+        "The document is not a well-formed credential.",
+    ),
     "json-ld": ("The document uses only known vocabularies.", "The document uses an unknown vocabulary."),
     "issuer": ("The signing key belongs to the issuer.", "The signing key cannot be traced to the issuer."),
     "proof": ("The proof is well-formed.", "The proof is not usable."),
-    "signature": ("The signature matches: nothing was changed.", "The signature does not match: the content was changed."),
-    "validity": ("The credential is within its validity dates.", "The credential is outside its validity dates."),
-    "status": ("The issuer has not revoked or suspended it.", "The credential is revoked, suspended or its status is unknown."),
+    "signature": (
+        "The signature matches: nothing was changed.",
+        "The signature does not match: the content was changed.",
+    ),
+    "validity": (
+        "The credential is within its validity dates.",
+        "The credential is outside its validity dates.",
+    ),
+    "status": (
+        "The issuer has not revoked or suspended it.",
+        "The credential is revoked, suspended or its status is unknown.",
+    ),
 }
 
 
@@ -57,7 +69,10 @@ def report(result: vc.VerificationResult, document: Any) -> VerificationRead:
         verified=result.valid,
         outcome=outcome,
         message=OUTCOME_WORDS.get(outcome, outcome),
-        checks=[CheckRead(name=c.name, passed=c.passed, message=c.message, words=_check_words(c)) for c in result.checks],
+        checks=[
+            CheckRead(name=c.name, passed=c.passed, message=c.message, words=_check_words(c))
+            for c in result.checks
+        ],
         summary=describe(document),
     )
 
@@ -67,7 +82,11 @@ def _fetcher(session: Session, settings: Settings, http: HttpFetcher | None) -> 
 
 
 def verify_credential(
-    session: Session, *, settings: Settings, document: Any, now: datetime | None = None,
+    session: Session,
+    *,
+    settings: Settings,
+    document: Any,
+    now: datetime | None = None,
     http: HttpFetcher | None = None,
 ) -> VerificationRead:
     """Verify a credential (a JSON object or its text): proof, issuer key, dates and revocation status."""
@@ -83,13 +102,19 @@ def verify_credential(
 
 
 def verify_presentation(
-    session: Session, *, settings: Settings, document: Any, challenge: str | None = None,
-    now: datetime | None = None, http: HttpFetcher | None = None,
+    session: Session,
+    *,
+    settings: Settings,
+    document: Any,
+    challenge: str | None = None,
+    now: datetime | None = None,
+    http: HttpFetcher | None = None,
 ) -> VerificationRead:
     """Verify a presentation and every credential in it; the report lists each credential's outcome."""
     fetcher = _fetcher(session, settings, http)
-    result = vc.verify_presentation(document, resolver=vc.DidResolver(fetcher), status_fetcher=fetcher, now=now,
-                                    challenge=challenge)
+    result = vc.verify_presentation(
+        document, resolver=vc.DidResolver(fetcher), status_fetcher=fetcher, now=now, challenge=challenge
+    )
     parsed = document if isinstance(document, dict) else None
     credentials = parsed.get("verifiableCredential") if isinstance(parsed, dict) else None
     credentials = credentials if isinstance(credentials, list) else [credentials] if credentials else []

@@ -47,7 +47,11 @@ def create_share_link(
     session.add(link)
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="credential_share.created", entity_type="credential_share", entity_id=link.id,
+        session,
+        actor=actor,
+        action="credential_share.created",
+        entity_type="credential_share",
+        entity_id=link.id,
         after={"credentials": link.credential_ids, "expires_at": link.expires_at.isoformat()},
     )
     return link
@@ -61,7 +65,11 @@ def withdraw_share_link(session: Session, *, actor: Principal, link_id: str) -> 
     link.revoked_at = utcnow()
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="credential_share.withdrawn", entity_type="credential_share", entity_id=link.id,
+        session,
+        actor=actor,
+        action="credential_share.withdrawn",
+        entity_type="credential_share",
+        entity_id=link.id,
     )
     return link
 
@@ -148,14 +156,17 @@ def export_clr(session: Session, *, settings: Settings, user_id: str) -> dict[st
         )
     except vc.VcError as exc:
         raise errors.ClrUnavailable(f"the CLR cannot be built: {exc}") from None
-    key = keys.signing_key(session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key)
+    key = keys.signing_key(
+        session, institution=institution, base_url=settings.base_url, kek=settings.key_encryption_key
+    )
     try:
         return signing.sign(unsigned, key, created=utcnow())
     except errors.UnsignableDocument as exc:
-        raise errors.ClrUnavailable(f"the CLR 2.0 export is not available on this server: {exc.message}") from None
+        raise errors.ClrUnavailable(
+            f"the CLR 2.0 export is not available on this server: {exc.message}"
+        ) from None
 
 
 def verify_url(settings: Settings, credential_id: str) -> str:
     """Return the public verification page of a credential (what the certificate's QR code opens)."""
     return f"{settings.base_url.rstrip('/')}/verify/{credential_id}"
-

@@ -14,14 +14,40 @@ router.include_router(advisor.router)
 router.include_router(employer.router)
 
 NAV_ITEMS = [
-    {"label": "My options", "href": "/planning", "roles": [Role.LEARNER], "public": False, "top": True,
-     "description": "Occupations within reach of what you can do, with their outlook, your gaps and a pathway."},
-    {"label": "My planning profile", "href": "/planning/profile", "roles": [Role.LEARNER], "public": False,
-     "top": False, "description": "What you can do, your languages, and when and how you can study."},
-    {"label": "Clients' pathways", "href": "/planning/clients", "roles": [Role.ADVISOR], "public": False,
-     "top": True, "description": "Options, gaps and pathways of the learners who consented, with your notes."},
-    {"label": "Workforce gaps", "href": "/planning/workforce", "roles": [Role.EMPLOYER], "public": False,
-     "top": True, "description": "The gaps of your consenting employees or candidates against a role, in charts."},
+    {
+        "label": "My options",
+        "href": "/planning",
+        "roles": [Role.LEARNER],
+        "public": False,
+        "top": True,
+        "description": "Occupations within reach of what you can do, with their outlook, your gaps and a pathway.",
+    },
+    {
+        "label": "My planning profile",
+        "href": "/planning/profile",
+        "roles": [Role.LEARNER],
+        "public": False,
+        "top": False,
+        "description": "What you can do, your languages, and when and how you can study.",
+    },
+    {
+        "label": "Clients' pathways",
+        "href": "/planning/clients",
+        "roles": [Role.ADVISOR],
+        "public": False,
+        "top": True,
+        "description": "Options, gaps and pathways of the learners who consented, with your notes.",
+    },
+    {
+        "label": "Workforce gaps",
+        "href": "/planning/workforce",
+        "roles": [Role.EMPLOYER],
+        "public": False,
+        "top": True,
+        "description": "The gaps of your consenting employees or candidates against a role, in charts.",
+    },
 ]
 
-ROUTE_POLICIES: dict[str, RoutePolicy] = merge(learner.ROUTE_POLICIES, advisor.ROUTE_POLICIES, employer.ROUTE_POLICIES)
+ROUTE_POLICIES: dict[str, RoutePolicy] = merge(
+    learner.ROUTE_POLICIES, advisor.ROUTE_POLICIES, employer.ROUTE_POLICIES
+)

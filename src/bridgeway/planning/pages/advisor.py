@@ -33,41 +33,69 @@ def client_list(request: Request, session: DbSession, principal: Advisor) -> HTM
 
 
 @router.get("/planning/clients/{learner_id}", response_class=HTMLResponse)
-def client_options(request: Request, session: DbSession, principal: Advisor, learner_id: str,
-                   taxonomy: str = "esco") -> HTMLResponse:
+def client_options(
+    request: Request, session: DbSession, principal: Advisor, learner_id: str, taxonomy: str = "esco"
+) -> HTMLResponse:
     """A client's options, with the advisor's notes."""
     subject, base = _client(session, principal, learner_id)
     profile, updated_at = service.stored_profile(session, learner_id=learner_id)
     notes = service.list_notes(session, viewer=principal, learner_id=learner_id)
-    return common.show_options(request, profile, base=base, subject=subject, taxonomy=common.clean_taxonomy(taxonomy),
-                               extra={"notes": notes, "updated_at": updated_at, "advisor": True})
+    return common.show_options(
+        request,
+        profile,
+        base=base,
+        subject=subject,
+        taxonomy=common.clean_taxonomy(taxonomy),
+        extra={"notes": notes, "updated_at": updated_at, "advisor": True},
+    )
 
 
 @router.get("/planning/clients/{learner_id}/gaps", response_class=HTMLResponse)
-def client_gaps(request: Request, session: DbSession, principal: Advisor, learner_id: str,
-                target: str | None = None, taxonomy: str = "esco") -> HTMLResponse:
+def client_gaps(
+    request: Request,
+    session: DbSession,
+    principal: Advisor,
+    learner_id: str,
+    target: str | None = None,
+    taxonomy: str = "esco",
+) -> HTMLResponse:
     """A client's gaps for a target occupation."""
     subject, base = _client(session, principal, learner_id)
     profile, _ = service.stored_profile(session, learner_id=learner_id)
-    return common.show_gaps(request, profile, base=base, subject=subject, taxonomy=common.clean_taxonomy(taxonomy),
-                            target=target)
+    return common.show_gaps(
+        request, profile, base=base, subject=subject, taxonomy=common.clean_taxonomy(taxonomy), target=target
+    )
 
 
 @router.get("/planning/clients/{learner_id}/pathway", response_class=HTMLResponse)
-def client_pathway(request: Request, session: DbSession, principal: Advisor, learner_id: str,
-                   target: str | None = None, taxonomy: str = "esco",
-                   institution_id: str | None = None) -> HTMLResponse:
+def client_pathway(
+    request: Request,
+    session: DbSession,
+    principal: Advisor,
+    learner_id: str,
+    target: str | None = None,
+    taxonomy: str = "esco",
+    institution_id: str | None = None,
+) -> HTMLResponse:
     """A client's pathway to a target."""
     subject, base = _client(session, principal, learner_id)
     profile, _ = service.stored_profile(session, learner_id=learner_id)
-    return common.show_pathway(request, session, profile, base=base, subject=subject,
-                               taxonomy=common.clean_taxonomy(taxonomy), target=target,
-                               institution_id=institution_id)
+    return common.show_pathway(
+        request,
+        session,
+        profile,
+        base=base,
+        subject=subject,
+        taxonomy=common.clean_taxonomy(taxonomy),
+        target=target,
+        institution_id=institution_id,
+    )
 
 
 @router.post("/planning/clients/{learner_id}/notes")
-def add_note(session: DbSession, principal: Advisor, learner_id: str,
-             body: Annotated[str, Form(max_length=10_000)]) -> Response:
+def add_note(
+    session: DbSession, principal: Advisor, learner_id: str, body: Annotated[str, Form(max_length=10_000)]
+) -> Response:
     """Keep a free-text note about the client."""
     service.add_note(session, actor=principal, learner_id=learner_id, body=body)
     return RedirectResponse(f"/planning/clients/{learner_id}#notes", status_code=303)

@@ -34,14 +34,23 @@ def clean_taxonomy(value: str | None) -> str:
     return value if value in TAXONOMIES else "esco"
 
 
-def show_options(request: Request, profile: LearnerProfile, *, base: str, subject: dict[str, Any], taxonomy: str,
-                 extra: dict[str, Any] | None = None) -> HTMLResponse:
+def show_options(
+    request: Request,
+    profile: LearnerProfile,
+    *,
+    base: str,
+    subject: dict[str, Any],
+    taxonomy: str,
+    extra: dict[str, Any] | None = None,
+) -> HTMLResponse:
     """Ranked occupations with tier, outlook in plain words and readiness (share of requirements held)."""
     recs: list[dict[str, Any]] = []
     empty = not profile.competencies
     if not empty:
         try:
-            report = service.rank_transitions(taxonomy=taxonomy, profile=profile, top=15, data_dir=data_dir(request))
+            report = service.rank_transitions(
+                taxonomy=taxonomy, profile=profile, top=15, data_dir=data_dir(request)
+            )
         except EmptyProfile:
             empty = True
         else:
@@ -49,27 +58,64 @@ def show_options(request: Request, profile: LearnerProfile, *, base: str, subjec
                 rec["outlook_words"] = service.outlook_in_words(rec["outlook"])
                 rec["readiness_pct"] = round(100 * rec["coverage"])
                 recs.append(rec)
-    return render(request, "planning/options.html", {
-        "recs": recs, "empty": empty, "base": base, "subject": subject, "taxonomy": taxonomy,
-        "taxonomies": TAXONOMIES, **(extra or {}),
-    })
+    return render(
+        request,
+        "planning/options.html",
+        {
+            "recs": recs,
+            "empty": empty,
+            "base": base,
+            "subject": subject,
+            "taxonomy": taxonomy,
+            "taxonomies": TAXONOMIES,
+            **(extra or {}),
+        },
+    )
 
 
-def show_gaps(request: Request, profile: LearnerProfile, *, base: str, subject: dict[str, Any], taxonomy: str,
-              target: str | None) -> HTMLResponse:
+def show_gaps(
+    request: Request,
+    profile: LearnerProfile,
+    *,
+    base: str,
+    subject: dict[str, Any],
+    taxonomy: str,
+    target: str | None,
+) -> HTMLResponse:
     """Every requirement line of the target with its source, status and evidence, explained."""
     analysis = None
     if target and profile.competencies:
-        report = service.gap_analysis(taxonomy=taxonomy, code=target, profile=profile, data_dir=data_dir(request))
+        report = service.gap_analysis(
+            taxonomy=taxonomy, code=target, profile=profile, data_dir=data_dir(request)
+        )
         analysis = service.to_jsonable(report)
-    return render(request, "planning/gaps.html", {
-        "analysis": analysis, "target": target or "", "base": base, "subject": subject, "taxonomy": taxonomy,
-        "taxonomies": TAXONOMIES, "empty": not profile.competencies, "status_words": STATUS_WORDS,
-    })
+    return render(
+        request,
+        "planning/gaps.html",
+        {
+            "analysis": analysis,
+            "target": target or "",
+            "base": base,
+            "subject": subject,
+            "taxonomy": taxonomy,
+            "taxonomies": TAXONOMIES,
+            "empty": not profile.competencies,
+            "status_words": STATUS_WORDS,
+        },
+    )
 
 
-def show_pathway(request: Request, session: Session, profile: LearnerProfile, *, base: str, subject: dict[str, Any],
-                 taxonomy: str, target: str | None, institution_id: str | None) -> HTMLResponse:
+def show_pathway(
+    request: Request,
+    session: Session,
+    profile: LearnerProfile,
+    *,
+    base: str,
+    subject: dict[str, Any],
+    taxonomy: str,
+    target: str | None,
+    institution_id: str | None,
+) -> HTMLResponse:
     """A week-by-week timeline, with the fastest and cheapest plans side by side."""
     report = None
     infeasible: dict[str, Any] | None = None
@@ -77,8 +123,9 @@ def show_pathway(request: Request, session: Session, profile: LearnerProfile, *,
     if target and profile.competencies:
         catalog = service.catalog_from_database(session, institution_id=institution_id or None)
         try:
-            planned = service.plan(profile=profile, taxonomy=taxonomy, target=target, catalog=catalog,
-                                   data_dir=data_dir(request))
+            planned = service.plan(
+                profile=profile, taxonomy=taxonomy, target=target, catalog=catalog, data_dir=data_dir(request)
+            )
         except NoFeasiblePlan as exc:
             infeasible = {"message": exc.message, "detail": exc.detail}
             status = 422
@@ -86,7 +133,9 @@ def show_pathway(request: Request, session: Session, profile: LearnerProfile, *,
             report = service.to_jsonable(planned)
             alts = report["result"]["alternatives"]
             report["columns"] = [("Recommended plan", report["result"]["plan"])] + [
-                (name, alts[key]) for key, name in (("fastest", "Fastest"), ("cheapest", "Cheapest")) if key in alts
+                (name, alts[key])
+                for key, name in (("fastest", "Fastest"), ("cheapest", "Cheapest"))
+                if key in alts
             ]
             plan = report["result"]["plan"]
             peak = max((w["hours"] for w in plan["weeks"]), default=0) or 1
@@ -94,11 +143,23 @@ def show_pathway(request: Request, session: Session, profile: LearnerProfile, *,
             report["titles"] = {i["id"]: i["title"] or i["id"] for alt in alts.values() for i in alt["items"]}
             report["titles"].update({i["id"]: i["title"] or i["id"] for i in plan["items"]})
     institutions = accounts_service.list_institutions(session)
-    return render(request, "planning/pathway.html", {
-        "report": report, "infeasible": infeasible, "target": target or "", "base": base, "subject": subject,
-        "taxonomy": taxonomy, "taxonomies": TAXONOMIES, "empty": not profile.competencies,
-        "institutions": institutions, "institution_id": institution_id or "",
-    }, status_code=status)
+    return render(
+        request,
+        "planning/pathway.html",
+        {
+            "report": report,
+            "infeasible": infeasible,
+            "target": target or "",
+            "base": base,
+            "subject": subject,
+            "taxonomy": taxonomy,
+            "taxonomies": TAXONOMIES,
+            "empty": not profile.competencies,
+            "institutions": institutions,
+            "institution_id": institution_id or "",
+        },
+        status_code=status,
+    )
 
 
 def profile_form_values(profile: LearnerProfile) -> dict[str, Any]:
@@ -133,31 +194,41 @@ def profile_from_form(form: Any, current: LearnerProfile) -> dict[str, Any]:
         parts = [p.strip() for p in raw.split("|")]
         if not parts[0]:
             continue
-        claim: dict[str, Any] = {"id": parts[0], "evidence": parts[1] if len(parts) > 1 and parts[1]
-                                 else str(form.get("evidence") or EvidenceKind.SELF_CLAIMED.value)}
+        claim: dict[str, Any] = {
+            "id": parts[0],
+            "evidence": parts[1]
+            if len(parts) > 1 and parts[1]
+            else str(form.get("evidence") or EvidenceKind.SELF_CLAIMED.value),
+        }
         if len(parts) > 2 and parts[2]:
             claim["level"] = parts[2]
         claims.append(claim)
     clb = {s: form.get(f"clb_{s}") for s in ("listening", "speaking", "reading", "writing")}
     languages = []
     if any(v not in (None, "") for v in clb.values()):
-        languages.append({"language": form.get("language") or "en",
-                          **{s: v if v not in (None, "") else 0 for s, v in clb.items()}})
+        languages.append(
+            {
+                "language": form.get("language") or "en",
+                **{s: v if v not in (None, "") else 0 for s, v in clb.items()},
+            }
+        )
     data = current.model_dump(mode="json", exclude={"id"})
-    data.update({
-        "competencies": claims,
-        "languages": languages,
-        "previous_occupation": (form.get("previous_occupation") or "").strip() or None,
-        "constraints": {
-            "budget": form.get("budget") or None,
-            "hours_per_week": form.get("hours_per_week") or 10,
-            "schedule": [s for s in form.getlist("schedule") if s in {x.value for x in Schedule}],
-            "online_only": form.get("online_only") == "on",
-            "start_date": form.get("start_date") or None,
-            "region": (form.get("region") or "").strip().upper() or None,
-            "deadline_weeks": form.get("deadline_weeks") or None,
-        },
-    })
+    data.update(
+        {
+            "competencies": claims,
+            "languages": languages,
+            "previous_occupation": (form.get("previous_occupation") or "").strip() or None,
+            "constraints": {
+                "budget": form.get("budget") or None,
+                "hours_per_week": form.get("hours_per_week") or 10,
+                "schedule": [s for s in form.getlist("schedule") if s in {x.value for x in Schedule}],
+                "online_only": form.get("online_only") == "on",
+                "start_date": form.get("start_date") or None,
+                "region": (form.get("region") or "").strip().upper() or None,
+                "deadline_weeks": form.get("deadline_weeks") or None,
+            },
+        }
+    )
     return data
 
 

@@ -19,18 +19,31 @@ Employer = Annotated[Principal, Depends(require(Role.EMPLOYER))]
 
 
 @router.get("/planning/workforce", response_class=HTMLResponse)
-def workforce(request: Request, session: DbSession, principal: Employer, target: str | None = None,
-              taxonomy: str = "esco") -> HTMLResponse:
+def workforce(
+    request: Request,
+    session: DbSession,
+    principal: Employer,
+    target: str | None = None,
+    taxonomy: str = "esco",
+) -> HTMLResponse:
     """The gaps of the consenting employees or candidates against a role (an occupation)."""
     chosen = common.clean_taxonomy(taxonomy)
     report = None
     if target:
-        report = service.workforce_gaps(session, viewer=principal, taxonomy=chosen, target=target,
-                                        data_dir=common.data_dir(request))
-    return render(request, "planning/workforce.html", {
-        "report": report, "target": target or "", "taxonomy": chosen, "taxonomies": common.TAXONOMIES,
-        "base": "/planning/workforce",
-    })
+        report = service.workforce_gaps(
+            session, viewer=principal, taxonomy=chosen, target=target, data_dir=common.data_dir(request)
+        )
+    return render(
+        request,
+        "planning/workforce.html",
+        {
+            "report": report,
+            "target": target or "",
+            "taxonomy": chosen,
+            "taxonomies": common.TAXONOMIES,
+            "base": "/planning/workforce",
+        },
+    )
 
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {"GET /planning/workforce": allow(Role.EMPLOYER)}

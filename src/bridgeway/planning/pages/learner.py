@@ -26,47 +26,101 @@ def _me(principal: Principal) -> dict[str, str]:
 
 
 @router.get("/planning", response_class=HTMLResponse)
-def my_options(request: Request, session: DbSession, principal: Learner, taxonomy: str = "esco") -> HTMLResponse:
+def my_options(
+    request: Request, session: DbSession, principal: Learner, taxonomy: str = "esco"
+) -> HTMLResponse:
     """My options: occupations within reach, ranked, with tier, outlook and readiness."""
     profile, updated_at = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_options(request, profile, base=BASE, subject=_me(principal),
-                               taxonomy=common.clean_taxonomy(taxonomy), extra={"updated_at": updated_at})
+    return common.show_options(
+        request,
+        profile,
+        base=BASE,
+        subject=_me(principal),
+        taxonomy=common.clean_taxonomy(taxonomy),
+        extra={"updated_at": updated_at},
+    )
 
 
 @router.get("/planning/gaps", response_class=HTMLResponse)
-def my_gaps(request: Request, session: DbSession, principal: Learner, target: str | None = None,
-            taxonomy: str = "esco") -> HTMLResponse:
+def my_gaps(
+    request: Request,
+    session: DbSession,
+    principal: Learner,
+    target: str | None = None,
+    taxonomy: str = "esco",
+) -> HTMLResponse:
     """My gaps for a target occupation, each requirement line explained."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_gaps(request, profile, base=BASE, subject=_me(principal),
-                            taxonomy=common.clean_taxonomy(taxonomy), target=target)
+    return common.show_gaps(
+        request,
+        profile,
+        base=BASE,
+        subject=_me(principal),
+        taxonomy=common.clean_taxonomy(taxonomy),
+        target=target,
+    )
 
 
 @router.get("/planning/pathway", response_class=HTMLResponse)
-def my_pathway(request: Request, session: DbSession, principal: Learner, target: str | None = None,
-               taxonomy: str = "esco", institution_id: str | None = None) -> HTMLResponse:
+def my_pathway(
+    request: Request,
+    session: DbSession,
+    principal: Learner,
+    target: str | None = None,
+    taxonomy: str = "esco",
+    institution_id: str | None = None,
+) -> HTMLResponse:
     """My pathway to a target: week-by-week timeline, fastest and cheapest side by side."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_pathway(request, session, profile, base=BASE, subject=_me(principal),
-                               taxonomy=common.clean_taxonomy(taxonomy), target=target,
-                               institution_id=institution_id)
+    return common.show_pathway(
+        request,
+        session,
+        profile,
+        base=BASE,
+        subject=_me(principal),
+        taxonomy=common.clean_taxonomy(taxonomy),
+        target=target,
+        institution_id=institution_id,
+    )
 
 
-def _profile_page(request: Request, values: dict[str, object], *, error: str | None = None,
-                  saved: bool = False, status_code: int = 200, held: list[dict[str, str]] | None = None) -> HTMLResponse:
-    return render(request, "planning/profile.html", {
-        "v": values, "error": error, "saved": saved, "evidence_kinds": [e.value for e in EvidenceKind],
-        "held": held or [],
-        "schedules": [s.value for s in Schedule],
-    }, status_code=status_code)
+def _profile_page(
+    request: Request,
+    values: dict[str, object],
+    *,
+    error: str | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+    held: list[dict[str, str]] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "planning/profile.html",
+        {
+            "v": values,
+            "error": error,
+            "saved": saved,
+            "evidence_kinds": [e.value for e in EvidenceKind],
+            "held": held or [],
+            "schedules": [s.value for s in Schedule],
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/planning/profile", response_class=HTMLResponse)
-def edit_profile(request: Request, session: DbSession, principal: Learner, saved: bool = False) -> HTMLResponse:
+def edit_profile(
+    request: Request, session: DbSession, principal: Learner, saved: bool = False
+) -> HTMLResponse:
     """My profile: what I can do, my languages and my constraints."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    labels = service.competency_labels([c.id for c in profile.competencies], data_dir=common.data_dir(request))
-    held = [{"id": c.id, "label": labels.get(c.id, ""), "evidence": c.evidence.value} for c in profile.competencies]
+    labels = service.competency_labels(
+        [c.id for c in profile.competencies], data_dir=common.data_dir(request)
+    )
+    held = [
+        {"id": c.id, "label": labels.get(c.id, ""), "evidence": c.evidence.value}
+        for c in profile.competencies
+    ]
     return _profile_page(request, common.profile_form_values(profile), saved=saved, held=held)
 
 
@@ -80,8 +134,20 @@ async def save_profile(request: Request, session: DbSession, principal: Learner)
         service.save_profile(session, actor=principal, data=data)
     except InvalidProfile as exc:
         values = common.profile_form_values(current)
-        values.update({k: form.get(k) or "" for k in ("competencies", "budget", "hours_per_week", "start_date",
-                                                      "region", "deadline_weeks", "previous_occupation")})
+        values.update(
+            {
+                k: form.get(k) or ""
+                for k in (
+                    "competencies",
+                    "budget",
+                    "hours_per_week",
+                    "start_date",
+                    "region",
+                    "deadline_weeks",
+                    "previous_occupation",
+                )
+            }
+        )
         return _profile_page(request, values, error=exc.message, status_code=422)
     return RedirectResponse("/planning/profile?saved=1", status_code=303)
 

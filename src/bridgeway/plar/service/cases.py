@@ -29,7 +29,9 @@ def state_of(case: RecognitionCase) -> dict[str, Any]:
 
 def read(case: RecognitionCase, *, show_portfolio: bool = True) -> schemas.CaseRead:
     """Return the API form of a case (without the portfolio-derived pre-assessment when the viewer lacks consent)."""
-    data = {k: getattr(case, k) for k in schemas.CaseRead.model_fields if k not in {"waiting_on", "competencies"}}
+    data = {
+        k: getattr(case, k) for k in schemas.CaseRead.model_fields if k not in {"waiting_on", "competencies"}
+    }
     if not show_portfolio:
         data["pre_assessment"] = []
     return schemas.CaseRead(
@@ -70,11 +72,16 @@ def caseload(session: Session, *, actor: Principal, mine: bool = True) -> list[R
     if actor.institution_id is None:
         raise Forbidden("a caseload belongs to an institution's staff")
     open_states = [s.value for s in CaseState if s not in (CaseState.OUTCOME, CaseState.INELIGIBLE)]
-    cases = repository.caseload(session, actor.institution_id, user_id=actor.user_id if mine else None, states=open_states)
+    cases = repository.caseload(
+        session, actor.institution_id, user_id=actor.user_id if mine else None, states=open_states
+    )
     if mine and actor.has_role(Role.ADVISOR):  # advisors also see unclaimed requests
         seen = {c.id for c in cases}
-        cases += [c for c in repository.caseload(session, actor.institution_id, states=[CaseState.REQUESTED.value])
-                  if c.id not in seen]
+        cases += [
+            c
+            for c in repository.caseload(session, actor.institution_id, states=[CaseState.REQUESTED.value])
+            if c.id not in seen
+        ]
     return cases
 
 
@@ -87,19 +94,33 @@ def request(session: Session, *, actor: Principal, data: schemas.CaseCreate) -> 
     for course in data.courses:
         unknown = sorted(set(course.competency_uris) - set(uris))
         if unknown:
-            raise InvalidInput(f"course {course.code} names competencies outside the request", detail={"unknown": unknown})
+            raise InvalidInput(
+                f"course {course.code} names competencies outside the request", detail={"unknown": unknown}
+            )
     case = RecognitionCase(
-        institution_id=data.institution_id, learner_user_id=actor.user_id, target_kind=data.target_kind.value,
-        target_ref=data.target_ref, target_label=data.target_label, courses=[c.model_dump() for c in data.courses],
-        state=CaseState.REQUESTED.value, pre_assessment=[],
-        competencies=[CaseCompetency(position=i, competency_uri=c.uri, label=c.label, evidence_ids=[], rules={})
-                      for i, c in enumerate(data.competencies)],
+        institution_id=data.institution_id,
+        learner_user_id=actor.user_id,
+        target_kind=data.target_kind.value,
+        target_ref=data.target_ref,
+        target_label=data.target_label,
+        courses=[c.model_dump() for c in data.courses],
+        state=CaseState.REQUESTED.value,
+        pre_assessment=[],
+        competencies=[
+            CaseCompetency(position=i, competency_uri=c.uri, label=c.label, evidence_ids=[], rules={})
+            for i, c in enumerate(data.competencies)
+        ],
     )
     session.add(case)
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="plar.case.requested", entity_type="plar_case", entity_id=case.id,
-        institution_id=case.institution_id, after=state_of(case),
+        session,
+        actor=actor,
+        action="plar.case.requested",
+        entity_type="plar_case",
+        entity_id=case.id,
+        institution_id=case.institution_id,
+        after=state_of(case),
     )
     return case
 
@@ -120,8 +141,10 @@ def _check_party(case: RecognitionCase, actor: Principal, party: Party) -> None:
     elif party is Party.MODERATOR:
         if actor.user_id == case.assessor_user_id:
             raise errors.WrongParty("moderation and appeals need a second assessor, not the one who decided")
-        allowed = actor.user_id == case.moderator_user_id if case.moderator_user_id else (
-            actor.has_role(Role.ASSESSOR) and actor.is_staff_of(case.institution_id)
+        allowed = (
+            actor.user_id == case.moderator_user_id
+            if case.moderator_user_id
+            else (actor.has_role(Role.ASSESSOR) and actor.is_staff_of(case.institution_id))
         )
         if not allowed:
             raise errors.WrongParty("only the case's moderator (a second assessor) may do this")
@@ -139,7 +162,9 @@ def may_act(case: RecognitionCase, actor: Principal, party: Party) -> bool:
 def available_actions(case: RecognitionCase, actor: Principal) -> list[Action]:
     """Return the actions the actor may take on the case now."""
     state = CaseState(case.state)
-    return [a for (s, a), (_, party) in domain.TRANSITIONS.items() if s is state and may_act(case, actor, party)]
+    return [
+        a for (s, a), (_, party) in domain.TRANSITIONS.items() if s is state and may_act(case, actor, party)
+    ]
 
 
 def _step(
@@ -167,13 +192,22 @@ def _step(
         case.advisor_user_id = actor.user_id
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action=f"plar.case.{action.value}", entity_type="plar_case", entity_id=case.id,
-        institution_id=case.institution_id, before=before, after=state_of(case), note=reason or None,
+        session,
+        actor=actor,
+        action=f"plar.case.{action.value}",
+        entity_type="plar_case",
+        entity_id=case.id,
+        institution_id=case.institution_id,
+        before=before,
+        after=state_of(case),
+        note=reason or None,
     )
     return case
 
 
-def decide_eligibility(session: Session, *, actor: Principal, case_id: str, eligible: bool, reason: str = "") -> RecognitionCase:
+def decide_eligibility(
+    session: Session, *, actor: Principal, case_id: str, eligible: bool, reason: str = ""
+) -> RecognitionCase:
     """An advisor confirms the learner is eligible, or refuses with a reason."""
     action = Action.CONFIRM_ELIGIBILITY if eligible else Action.REFUSE_ELIGIBILITY
     return _step(session, actor=actor, case_id=case_id, action=action, reason=reason)
@@ -181,11 +215,17 @@ def decide_eligibility(session: Session, *, actor: Principal, case_id: str, elig
 
 def submit_self_assessment(session: Session, *, actor: Principal, case_id: str) -> RecognitionCase:
     """The learner submits their self-assessment (from the portfolio's ratings of the case's competencies)."""
+
     def change(case: RecognitionCase) -> None:
-        rated = {s.competency_uri for s in repository.entries_of(session, SelfAssessment, case.learner_user_id)}
+        rated = {
+            s.competency_uri for s in repository.entries_of(session, SelfAssessment, case.learner_user_id)
+        }
         missing = [c.competency_uri for c in case.competencies if c.competency_uri not in rated]
         if missing:
-            raise errors.IncompleteCase("rate yourself on every competency of the case first", detail={"missing": missing})
+            raise errors.IncompleteCase(
+                "rate yourself on every competency of the case first", detail={"missing": missing}
+            )
+
     return _step(session, actor=actor, case_id=case_id, action=Action.SUBMIT_SELF_ASSESSMENT, change=change)
 
 
@@ -198,16 +238,21 @@ def _staff_with_role(session: Session, user_id: str, institution_id: str, role: 
         raise InvalidInput(f"the {what} must be an {role.value} of the case's institution")
 
 
-def choose_methods(session: Session, *, actor: Principal, case_id: str, data: schemas.MethodsIn) -> RecognitionCase:
+def choose_methods(
+    session: Session, *, actor: Principal, case_id: str, data: schemas.MethodsIn
+) -> RecognitionCase:
     """An advisor chooses a method per competency and assigns the assessor (and optionally the moderator)."""
+
     def change(case: RecognitionCase) -> None:
         chosen = {m.competency_uri: m.method for m in data.methods}
         known = {c.competency_uri for c in case.competencies}
         unknown = sorted(set(chosen) - known)
         missing = sorted(known - set(chosen))
         if unknown or missing:
-            raise errors.IncompleteCase("choose one method for each competency of the case",
-                                        detail={"unknown": unknown, "missing": missing})
+            raise errors.IncompleteCase(
+                "choose one method for each competency of the case",
+                detail={"unknown": unknown, "missing": missing},
+            )
         _staff_with_role(session, data.assessor_user_id, case.institution_id, Role.ASSESSOR, "assessor")
         if data.moderator_user_id is not None:
             _staff_with_role(session, data.moderator_user_id, case.institution_id, Role.ASSESSOR, "moderator")
@@ -216,17 +261,24 @@ def choose_methods(session: Session, *, actor: Principal, case_id: str, data: sc
         for c in case.competencies:
             c.method = chosen[c.competency_uri].value
         case.assessor_user_id, case.moderator_user_id = data.assessor_user_id, data.moderator_user_id
+
     return _step(session, actor=actor, case_id=case_id, action=Action.CHOOSE_METHODS, change=change)
 
 
-def record_fee(session: Session, *, actor: Principal, case_id: str, amount_cents: int, reference: str = "") -> RecognitionCase:
+def record_fee(
+    session: Session, *, actor: Principal, case_id: str, amount_cents: int, reference: str = ""
+) -> RecognitionCase:
     """An advisor records the assessment fee (0 for a waiver); assessment starts."""
+
     def change(case: RecognitionCase) -> None:
         case.fee_cents, case.fee_reference = amount_cents, reference or None
+
     return _step(session, actor=actor, case_id=case_id, action=Action.RECORD_FEE, change=change)
 
 
-def link_evidence(session: Session, *, actor: Principal, case_id: str, competency_uri: str, evidence_ids: Sequence[str]) -> RecognitionCase:
+def link_evidence(
+    session: Session, *, actor: Principal, case_id: str, competency_uri: str, evidence_ids: Sequence[str]
+) -> RecognitionCase:
     """The learner attaches portfolio documents to one competency of their open case."""
     case = _load(session, case_id, for_update=True)
     if actor.user_id != case.learner_user_id:
@@ -242,8 +294,14 @@ def link_evidence(session: Session, *, actor: Principal, case_id: str, competenc
     item.evidence_ids = list(dict.fromkeys([*before, *evidence_ids]))
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="plar.case.evidence_linked", entity_type="plar_case", entity_id=case.id,
-        institution_id=case.institution_id, before={competency_uri: before}, after={competency_uri: item.evidence_ids},
+        session,
+        actor=actor,
+        action="plar.case.evidence_linked",
+        entity_type="plar_case",
+        entity_id=case.id,
+        institution_id=case.institution_id,
+        before={competency_uri: before},
+        after={competency_uri: item.evidence_ids},
     )
     return case
 
@@ -280,8 +338,13 @@ def decide(session: Session, *, actor: Principal, case_id: str, data: schemas.De
     item.decided_by_user_id, item.decided_at, item.moderated = actor.user_id, utcnow(), False
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="plar.case.decided", entity_type="plar_case", entity_id=case.id,
-        institution_id=case.institution_id, before={data.competency_uri: before},
+        session,
+        actor=actor,
+        action="plar.case.decided",
+        entity_type="plar_case",
+        entity_id=case.id,
+        institution_id=case.institution_id,
+        before={data.competency_uri: before},
         after={data.competency_uri: {"result": item.result, "reasons": item.reasons, "rules": item.rules}},
     )
     return case
@@ -289,20 +352,28 @@ def decide(session: Session, *, actor: Principal, case_id: str, data: schemas.De
 
 def complete_assessment(session: Session, *, actor: Principal, case_id: str) -> RecognitionCase:
     """The assessor completes the case; it goes to moderation when the institution's policy requires."""
+
     def change(case: RecognitionCase) -> CaseState:
         undecided = [c.competency_uri for c in case.competencies if not c.result]
         if undecided:
             raise errors.IncompleteCase("decide every competency first", detail={"undecided": undecided})
         policy = accounts_service.get_institution(session, case.institution_id).plar_policy or {}
-        return domain.state_after_assessment(policy, [domain.Result(c.result) for c in case.competencies if c.result])
+        return domain.state_after_assessment(
+            policy, [domain.Result(c.result) for c in case.competencies if c.result]
+        )
+
     return _step(session, actor=actor, case_id=case_id, action=Action.COMPLETE_ASSESSMENT, change=change)
 
 
-def moderate(session: Session, *, actor: Principal, case_id: str, agree: bool, reason: str = "") -> RecognitionCase:
+def moderate(
+    session: Session, *, actor: Principal, case_id: str, agree: bool, reason: str = ""
+) -> RecognitionCase:
     """A second assessor confirms the decisions, or returns them to the assessor with a reason."""
+
     def change(case: RecognitionCase) -> None:
         for c in case.competencies:
             c.moderated = agree
+
     action = Action.MODERATE_AGREE if agree else Action.MODERATE_RETURN
     return _step(session, actor=actor, case_id=case_id, action=action, reason=reason, change=change)
 
@@ -312,7 +383,9 @@ def appeal(session: Session, *, actor: Principal, case_id: str, reason: str) -> 
     return _step(session, actor=actor, case_id=case_id, action=Action.APPEAL, reason=reason)
 
 
-def resolve_appeal(session: Session, *, actor: Principal, case_id: str, uphold: bool, reason: str) -> RecognitionCase:
+def resolve_appeal(
+    session: Session, *, actor: Principal, case_id: str, uphold: bool, reason: str
+) -> RecognitionCase:
     """A second assessor upholds the appeal (back to assessment) or dismisses it (the outcome stands)."""
     action = Action.UPHOLD_APPEAL if uphold else Action.DISMISS_APPEAL
     return _step(session, actor=actor, case_id=case_id, action=action, reason=reason)
@@ -325,7 +398,12 @@ class InferenceEngine(Protocol):
 
 
 def pre_assess(
-    session: Session, *, actor: Principal, case_id: str, engine_provider: Callable[[], InferenceEngine], top_k: int = 10
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    engine_provider: Callable[[], InferenceEngine],
+    top_k: int = 10,
 ) -> RecognitionCase:
     """Run skill inference over the learner's portfolio and keep the proposals on the case for the assessor."""
     case = _load(session, case_id, for_update=True)
@@ -334,7 +412,9 @@ def pre_assess(
     portfolio.check_viewer(session, viewer=actor, learner_id=case.learner_user_id)
     sources = portfolio.inference_texts(session, case.learner_user_id)
     if not sources:
-        raise errors.IncompleteCase("the learner's portfolio has no work history, credentials or readable documents")
+        raise errors.IncompleteCase(
+            "the learner's portfolio has no work history, credentials or readable documents"
+        )
     outcomes = engine_provider().infer_many([t for _, t in sources], top_k=top_k)
     targets = {c.competency_uri for c in case.competencies}
     best: dict[str, dict[str, Any]] = {}
@@ -344,15 +424,28 @@ def pre_assess(
         for p in outcome.proposals:
             found = best.get(p.uri)
             if found is None or p.confidence > found["confidence"]:
-                best[p.uri] = {"uri": p.uri, "label": p.label, "confidence": round(p.confidence, 4),
-                               "source": source, "in_case": p.uri in targets,
-                               "evidence": [{"sentence": e.sentence, "words": list(e.matched_words)} for e in p.evidence]}
+                best[p.uri] = {
+                    "uri": p.uri,
+                    "label": p.label,
+                    "confidence": round(p.confidence, 4),
+                    "source": source,
+                    "in_case": p.uri in targets,
+                    "evidence": [
+                        {"sentence": e.sentence, "words": list(e.matched_words)} for e in p.evidence
+                    ],
+                }
     before = {"proposals": len(case.pre_assessment or [])}
     case.pre_assessment = sorted(best.values(), key=lambda d: (-d["in_case"], -d["confidence"]))
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="plar.case.pre_assessed", entity_type="plar_case", entity_id=case.id,
-        institution_id=case.institution_id, before=before, after={"proposals": len(case.pre_assessment)},
+        session,
+        actor=actor,
+        action="plar.case.pre_assessed",
+        entity_type="plar_case",
+        entity_id=case.id,
+        institution_id=case.institution_id,
+        before=before,
+        after={"proposals": len(case.pre_assessment)},
     )
     return case
 

@@ -41,8 +41,10 @@ def _docx_text(content: bytes) -> str:
             xml = zf.read(info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise errors.UnreadableEvidence(f"the Word document cannot be read: {exc}") from None
-    parts = [unescape(m.group(1).decode("utf-8", "replace")) if m.group(1) is not None else "\n"
-             for m in _W_TEXT.finditer(xml)]
+    parts = [
+        unescape(m.group(1).decode("utf-8", "replace")) if m.group(1) is not None else "\n"
+        for m in _W_TEXT.finditer(xml)
+    ]
     return "".join(parts).strip()
 
 
@@ -113,8 +115,13 @@ def upload(
     media, text = sniff(content, name)
     digest = hashlib.sha256(content).hexdigest()
     doc = EvidenceDocument(
-        learner_user_id=actor.user_id, sha256=digest, media_type=media, filename=name,
-        size_bytes=len(content), description=description[:4000], text=text,
+        learner_user_id=actor.user_id,
+        sha256=digest,
+        media_type=media,
+        filename=name,
+        size_bytes=len(content),
+        description=description[:4000],
+        text=text,
     )
     session.add(doc)
     session.flush()
@@ -122,7 +129,11 @@ def upload(
     # content-addressed file (harmless, reused by the next identical upload)
     _write_once(stored_path(settings, digest), content)
     accounts_service.record_audit(
-        session, actor=actor, action="plar.evidence.uploaded", entity_type="plar_evidence", entity_id=doc.id,
+        session,
+        actor=actor,
+        action="plar.evidence.uploaded",
+        entity_type="plar_evidence",
+        entity_id=doc.id,
         after={"sha256": digest, "media_type": media, "size": len(content)},
     )
     return doc

@@ -37,11 +37,26 @@ def get(session: Session, *, viewer: Principal, learner_id: str) -> schemas.Port
     check_viewer(session, viewer=viewer, learner_id=learner_id)
     return schemas.PortfolioRead(
         learner_id=learner_id,
-        work=[schemas.WorkExperienceRead.model_validate(r) for r in repository.entries_of(session, WorkExperience, learner_id)],
-        education=[schemas.PriorCredentialRead.model_validate(r) for r in repository.entries_of(session, PriorCredential, learner_id)],
-        languages=[schemas.LanguageResultRead.model_validate(r) for r in repository.entries_of(session, LanguageResult, learner_id)],
-        self_assessment=[schemas.SelfAssessmentRead.model_validate(r) for r in repository.entries_of(session, SelfAssessment, learner_id)],
-        evidence=[schemas.EvidenceRead.model_validate(r) for r in repository.entries_of(session, EvidenceDocument, learner_id)],
+        work=[
+            schemas.WorkExperienceRead.model_validate(r)
+            for r in repository.entries_of(session, WorkExperience, learner_id)
+        ],
+        education=[
+            schemas.PriorCredentialRead.model_validate(r)
+            for r in repository.entries_of(session, PriorCredential, learner_id)
+        ],
+        languages=[
+            schemas.LanguageResultRead.model_validate(r)
+            for r in repository.entries_of(session, LanguageResult, learner_id)
+        ],
+        self_assessment=[
+            schemas.SelfAssessmentRead.model_validate(r)
+            for r in repository.entries_of(session, SelfAssessment, learner_id)
+        ],
+        evidence=[
+            schemas.EvidenceRead.model_validate(r)
+            for r in repository.entries_of(session, EvidenceDocument, learner_id)
+        ],
     )
 
 
@@ -49,7 +64,11 @@ def _add(session: Session, actor: Principal, row: Any, kind: str) -> Any:
     session.add(row)
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action=f"plar.portfolio.{kind}.added", entity_type=row.__tablename__, entity_id=row.id
+        session,
+        actor=actor,
+        action=f"plar.portfolio.{kind}.added",
+        entity_type=row.__tablename__,
+        entity_id=row.id,
     )
     return row
 
@@ -59,7 +78,9 @@ def add_work(session: Session, *, actor: Principal, data: schemas.WorkExperience
     return _add(session, actor, WorkExperience(learner_user_id=actor.user_id, **data.model_dump()), "work")  # type: ignore[no-any-return]
 
 
-def add_education(session: Session, *, actor: Principal, data: schemas.PriorCredentialCreate) -> PriorCredential:
+def add_education(
+    session: Session, *, actor: Principal, data: schemas.PriorCredentialCreate
+) -> PriorCredential:
     """Add education or a prior credential (Canadian or international) to the actor's portfolio."""
     values = data.model_dump()
     values["country"] = values["country"].upper()
@@ -68,7 +89,9 @@ def add_education(session: Session, *, actor: Principal, data: schemas.PriorCred
 
 def add_language(session: Session, *, actor: Principal, data: schemas.LanguageResultCreate) -> LanguageResult:
     """Add a language test result (CLB 1–12 per skill)."""
-    return _add(session, actor, LanguageResult(learner_user_id=actor.user_id, **data.model_dump()), "language")  # type: ignore[no-any-return]
+    return _add(
+        session, actor, LanguageResult(learner_user_id=actor.user_id, **data.model_dump()), "language"
+    )  # type: ignore[no-any-return]
 
 
 def rate(session: Session, *, actor: Principal, data: schemas.SelfAssessmentIn) -> SelfAssessment:
@@ -82,8 +105,13 @@ def rate(session: Session, *, actor: Principal, data: schemas.SelfAssessmentIn) 
         row.label, row.rating, row.note = data.label, data.rating, data.note
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action="plar.portfolio.self_assessment.rated", entity_type="plar_self_assessment",
-        entity_id=row.id, before=before, after={"uri": row.competency_uri, "rating": row.rating},
+        session,
+        actor=actor,
+        action="plar.portfolio.self_assessment.rated",
+        entity_type="plar_self_assessment",
+        entity_id=row.id,
+        before=before,
+        after={"uri": row.competency_uri, "rating": row.rating},
     )
     return row
 
@@ -97,7 +125,11 @@ def remove(session: Session, *, actor: Principal, kind: str, entry_id: str) -> N
     session.delete(row)
     session.flush()
     accounts_service.record_audit(
-        session, actor=actor, action=f"plar.portfolio.{kind}.removed", entity_type=row.__tablename__, entity_id=entry_id
+        session,
+        actor=actor,
+        action=f"plar.portfolio.{kind}.removed",
+        entity_type=row.__tablename__,
+        entity_id=entry_id,
     )
 
 
