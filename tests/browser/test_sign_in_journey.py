@@ -38,3 +38,15 @@ def test_a_wrong_password_shows_an_error_in_the_form(page, live_server: LiveServ
     page.get_by_label("Password").fill("not the password")
     page.locator("main").get_by_role("button", name="Sign in").click()
     assert "e-mail or password is wrong" in page.get_by_test_id("login-error").inner_text()
+
+
+def test_a_learner_who_opens_the_authoring_page_is_shown_a_forbidden_page(
+    page, live_server: LiveServer, login: Callable[[str, str], None]
+) -> None:
+    with live_server.db() as session:
+        email = create_user(session, Role.LEARNER, institution=create_institution(session)).email
+    login(email, PASSWORD)
+    response = page.goto("/catalog/new")
+    assert response is not None and response.status == 403
+    assert page.get_by_role("heading", name="You do not have access to this page").is_visible()
+    assert "program_designer" in page.get_by_test_id("error-message").inner_text()
