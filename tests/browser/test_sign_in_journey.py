@@ -47,6 +47,7 @@ def test_a_learner_who_opens_the_authoring_page_is_shown_a_forbidden_page(
         email = create_user(session, Role.LEARNER, institution=create_institution(session)).email
     login(email, PASSWORD)
     response = page.goto("/catalog/new")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     assert page.get_by_role("heading", name="You do not have access to this page").is_visible()
     assert "program_designer" in page.get_by_test_id("error-message").inner_text()

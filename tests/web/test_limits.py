@@ -24,5 +24,8 @@ def test_an_unknown_api_path_answers_the_error_envelope(client: TestClient) -> N
 def test_the_openapi_document_lists_the_error_envelope(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "Bridgeway API"
-    responses = [r for path in spec["paths"].values() for op in path.values() for r in op.get("responses", {})]
-    assert "403" in responses and "422" in responses
+    responses = [
+        r for path in spec["paths"].values() for op in path.values() for r in op.get("responses", {})
+    ]
+    assert "403" in responses
+    assert "422" in responses

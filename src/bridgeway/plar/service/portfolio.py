@@ -89,9 +89,8 @@ def add_education(
 
 def add_language(session: Session, *, actor: Principal, data: schemas.LanguageResultCreate) -> LanguageResult:
     """Add a language test result (CLB 1–12 per skill)."""
-    return _add(
-        session, actor, LanguageResult(learner_user_id=actor.user_id, **data.model_dump()), "language"
-    )  # type: ignore[no-any-return]
+    result = LanguageResult(learner_user_id=actor.user_id, **data.model_dump())
+    return _add(session, actor, result, "language")  # type: ignore[no-any-return]
 
 
 def rate(session: Session, *, actor: Principal, data: schemas.SelfAssessmentIn) -> SelfAssessment:
