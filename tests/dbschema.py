@@ -17,8 +17,9 @@ def build_schema(engine: Engine, url: str) -> None:
     import_all_models()
     if _has_migrations():
         runner.upgrade(url, "head")
-    else:
-        Base.metadata.create_all(engine)
+    # Tables a model declares but no migration creates yet (work in progress): test_migrations fails until the
+    # migration is written, while the domain's own tests can already run.
+    Base.metadata.create_all(engine)
 
 
 def drop_schema(engine: Engine) -> None:
