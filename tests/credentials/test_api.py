@@ -310,3 +310,18 @@ def test_a_batch_sent_twice_issues_each_row_once(client: TestClient, session: Se
     assert session.query(BatchJob).filter_by(institution_id=institution.id).count() == 1
     changed = {**body, "rows": body["rows"][:1]}
     assert client.post("/api/v1/credentials/batches", json=changed, headers=headers).status_code == 409
+
+
+def test_a_learner_downloads_a_signed_clr_of_their_credentials(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    institution, learner = institution_and_learner(session)
+    issue_credential(session, settings, institution=institution, learner=learner)
+    headers = bearer(session, learner)
+    session.commit()
+    response = client.get("/api/v1/credentials/mine/clr", headers=headers)
+    assert response.status_code == 200, response.text
+    clr = response.json()
+    assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert clr["proof"]["type"] == "DataIntegrityProof"
+    assert learner.email not in response.text

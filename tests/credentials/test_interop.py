@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bridgeway.config import Settings
 from bridgeway.credentials import service as credentials_service
+from bridgeway.vc._contexts import CLR_V2, bundled_context_bytes
 from tests.factories.credentials import institution_and_learner, issue_credential
 
 HARNESS = Path(__file__).resolve().parent.parent / "interop"
@@ -29,13 +30,17 @@ pytestmark = [
 
 
 def _reference_verify(
-    document: dict[str, Any], did_document: dict[str, Any], status_lists: dict[str, dict[str, Any]]
+    document: dict[str, Any],
+    did_document: dict[str, Any],
+    status_lists: dict[str, dict[str, Any]],
+    contexts: dict[str, Any] | None = None,
 ) -> Any:
     request = {
         "command": "verify",
         "credential": document,
         "didDocuments": {did_document["id"]: did_document},
         "statusLists": status_lists,
+        "contexts": contexts or {},
     }
     completed = subprocess.run(
         ["node", str(HARNESS / "vc.mjs")],
@@ -74,3 +79,20 @@ def test_issued_and_revoked_credentials_verify_as_such_in_the_reference_implemen
     assert answer["revoked"] is False
     answer = _reference_verify(gone.document, did_document, status_lists(gone))
     assert answer["revoked"] is True
+
+
+def test_a_clr_export_verifies_in_the_reference_implementation_and_a_changed_one_does_not(
+    session: Session, settings: Settings
+) -> None:
+    institution, learner = institution_and_learner(session)
+    for _ in range(2):
+        issue_credential(session, settings, institution=institution, learner=learner)
+    clr = credentials_service.export_clr(session, settings=settings, user_id=learner.id)
+    did_document = credentials_service.did_document(
+        session, institution=institution, base_url=settings.base_url
+    )
+    clr_context = {CLR_V2: json.loads(bundled_context_bytes(CLR_V2))}
+    answer = _reference_verify(clr, did_document, {}, clr_context)
+    assert answer["verified"], answer.get("error")
+    changed = {**clr, "name": "Comprehensive Learner Record of someone else"}
+    assert _reference_verify(changed, did_document, {}, clr_context)["verified"] is False

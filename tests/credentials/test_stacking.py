@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -9,8 +11,10 @@ from bridgeway.accounts.domain import Role
 from bridgeway.config import Settings
 from bridgeway.credentials import errors
 from bridgeway.credentials import service as credentials_service
+from bridgeway.credentials.fetcher import HttpFetcher
 from bridgeway.credentials.models import StackAward
 from bridgeway.credentials.schemas import IssueRequest, Recipient, StackRule
+from bridgeway.vc._contexts import CLR_V2, OB_V3, VC_V2
 from tests.factories.accounts import create_user, principal_of
 from tests.factories.catalog import create_published, create_staff
 from tests.factories.credentials import achievement
@@ -135,7 +139,7 @@ def test_a_revoked_component_does_not_count(session: Session, settings: Settings
 
 
 def test_the_clr_export_bundles_credentials_in_force_with_stacking_associations(
-    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    session: Session, settings: Settings
 ) -> None:
     staff, components, parent = _catalogue(session, kind="micro_credential")
     learner = create_user(session, Role.LEARNER, institution=staff.institution)  # type: ignore[attr-defined]
@@ -150,9 +154,6 @@ def test_the_clr_export_bundles_credentials_in_force_with_stacking_associations(
     )  # type: ignore[attr-defined]
     credentials_service.evaluate_stacking(
         session, settings=settings, learner_user_id=learner.id, rules=rules, actor=None
-    )
-    monkeypatch.setattr(
-        "bridgeway.credentials.service.wallet.signing.sign", lambda document, key, created: document
     )
     clr = credentials_service.export_clr(session, settings=settings, user_id=learner.id)
     subject = clr["credentialSubject"]
@@ -171,6 +172,38 @@ def test_the_clr_export_bundles_credentials_in_force_with_stacking_associations(
         "sourceId": child_id,
         "targetId": parent_id,
     } in (subject["association"])
+
+
+def _clr_of_a_learner_with_a_stack(session: Session, settings: Settings) -> dict[str, object]:
+    staff, components, _ = _catalogue(session, kind="micro_credential")
+    learner = create_user(session, Role.LEARNER, institution=staff.institution)  # type: ignore[attr-defined]
+    for c in components:
+        credentials_service.issue_for_completion(
+            session, settings=settings, opportunity_id=c, learner_user_id=learner.id, actor=None
+        )
+    return credentials_service.export_clr(session, settings=settings, user_id=learner.id)
+
+
+def test_the_clr_export_is_signed_with_eddsa_rdfc_2022_and_verifies(
+    session: Session, settings: Settings
+) -> None:
+    clr = _clr_of_a_learner_with_a_stack(session, settings)
+    assert clr["@context"] == [VC_V2, CLR_V2, OB_V3]
+    assert clr["proof"]["cryptosuite"] == "eddsa-rdfc-2022"  # type: ignore[index]
+    report = credentials_service.verify_credential(
+        session, settings=settings, document=clr, http=HttpFetcher([])
+    )
+    assert report.verified, report
+
+
+def test_a_changed_association_in_a_clr_is_reported_as_tampered(session: Session, settings: Settings) -> None:
+    clr = copy.deepcopy(_clr_of_a_learner_with_a_stack(session, settings))
+    clr["name"] = "Comprehensive Learner Record of someone else"
+    report = credentials_service.verify_credential(
+        session, settings=settings, document=clr, http=HttpFetcher([])
+    )
+    assert not report.verified
+    assert report.outcome == "tampered"
 
 
 def test_a_learner_without_credentials_in_force_has_no_clr(session: Session, settings: Settings) -> None:

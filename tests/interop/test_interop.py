@@ -234,3 +234,46 @@ def test_a_credential_whose_order_differs_between_implementations_is_handled_bot
     assert issuer.verify(signed).valid
     signed["credentialSubject"]["achievement"]["tag"] = ["😀", "？"]
     assert issuer.verify(signed).status is vc.VerificationStatus.TAMPERED
+
+
+def _clr(issuer: Issuer) -> dict[str, Any]:
+    members = [issuer.sign(welding_badge(index=i)) for i in (3, 4)]
+    child, parent = (m["credentialSubject"]["achievement"]["id"] for m in members)
+    return vc.build_clr_credential(
+        issuer=vc.Profile(id=ISSUER_DID, name="Northern Lights Polytechnic"),
+        learner_id=None,
+        learner_identifier=vc.IdentityObject.hashed_email("learner@example.org", salt="pepper"),
+        credentials=members,
+        associations=[vc.Association("isChildOf", child, parent)],
+        valid_from=datetime(2026, 1, 2, tzinfo=UTC),
+        name="Comprehensive Learner Record",
+    )
+
+
+def _clr_context() -> dict[str, Any]:
+    url = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+    return {url: vc.document_loader(url)["document"]}
+
+
+def test_a_bridgeway_clr_verifies_in_the_reference_implementation(issuer: Issuer) -> None:
+    signed = issuer.sign(_clr(issuer))
+    answer = node(issuer.js_request(command="verify", credential=signed, contexts=_clr_context()))
+    assert answer["verified"], answer["error"]
+
+
+def test_a_clr_signed_by_the_reference_implementation_verifies_in_bridgeway(issuer: Issuer) -> None:
+    signed = node(
+        issuer.js_request(
+            command="issue",
+            credential=_clr(issuer),
+            cryptosuite="eddsa-rdfc-2022",
+            controller=ISSUER_DID,
+            keyId=f"{ISSUER_DID}#key-1",
+            publicKeyMultibase=issuer.keys.public_key_multibase,
+            secretKeyMultibase=vc.encode_secret_multikey(issuer.keys.private_key),
+            contexts=_clr_context(),
+        )
+    )
+    assert issuer.verify(signed).valid
+    signed["credentialSubject"]["association"][0]["associationType"] = "isParentOf"
+    assert issuer.verify(signed).status is vc.VerificationStatus.TAMPERED

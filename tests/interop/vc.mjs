@@ -4,6 +4,7 @@
 // documents and status-list credentials passed in the request. Anything else is refused.
 //
 //   {"command": "verify", "credential": {...}, "didDocuments": {...}, "statusLists": {...}}
+//   (any request may add "contexts": {url: document} for contexts no pinned npm package publishes: CLR 2.0)
 //   {"command": "issue", "credential": {...}, "secretKeyMultibase": "z...", "publicKeyMultibase": "z...",
 //    "controller": "did:...", "keyId": "did:...#...", "cryptosuite": "eddsa-rdfc-2022", "created": "..."}
 //   {"command": "canonize", "nquads": ["...", ...]}            (RDFC-1.0 of N-Quads documents)
@@ -39,10 +40,11 @@ function contextMap() {
   return map;
 }
 
-function offlineLoader({didDocuments = {}, statusLists = {}} = {}) {
+function offlineLoader({didDocuments = {}, statusLists = {}, contexts: extra = {}} = {}) {
   const contexts = contextMap();
   return async url => {
     if (contexts.has(url)) return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
+    if (extra[url]) return {contextUrl: null, documentUrl: url, document: extra[url]};
     if (statusLists[url]) return {contextUrl: null, documentUrl: url, document: statusLists[url]};
     const [did, fragment] = url.split('#');
     const didDocument = didDocuments[did];

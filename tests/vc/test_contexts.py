@@ -51,3 +51,25 @@ def test_a_registered_context_must_match_its_pinned_hash() -> None:
     assert "https://example.org/ctx.json" in vc.bundled_context_urls()
     assert _contexts.bundled_context_bytes("https://example.org/ctx.json") == data
     assert jsonld  # pyld is the reference processor used alongside the fast path
+
+
+def test_the_clr_context_is_read_from_the_installed_distribution_with_its_pinned_hash() -> None:
+    (clr,) = _contexts.PACKAGED_CONTEXTS
+    data = _contexts.bundled_context_bytes(clr.url)
+    assert hashlib.sha256(data).hexdigest() == clr.sha256
+    assert "ClrSubject" in vc.document_loader(clr.url)["document"]["@context"]
+    assert _contexts.unavailable_contexts() == {}
+
+
+def test_a_packaged_context_whose_bytes_differ_is_refused_with_the_reason() -> None:
+    (clr,) = _contexts.PACKAGED_CONTEXTS
+    altered = _contexts.PackagedContext(clr.url, clr.distribution, clr.path, "0" * 64)
+    with pytest.raises(vc.UnknownContext, match="differ from the pinned SHA-256"):
+        _contexts._read_packaged(altered)
+
+
+def test_a_packaged_context_from_a_missing_distribution_is_refused_with_the_reason() -> None:
+    (clr,) = _contexts.PACKAGED_CONTEXTS
+    missing = _contexts.PackagedContext(clr.url, "no-such-distribution-bw", clr.path, clr.sha256)
+    with pytest.raises(vc.UnknownContext, match="which is not installed"):
+        _contexts._read_packaged(missing)

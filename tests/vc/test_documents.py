@@ -66,8 +66,9 @@ def test_an_open_badge_keeps_the_specs_wire_names() -> None:
     vc.to_quads(badge)  # every term is defined by the bundled contexts
 
 
-def test_a_clr_bundles_credentials_with_associations_but_needs_its_context_registered() -> None:
-    issuer = vc.Profile(id="did:web:college.example", name="College")
+def test_a_clr_bundles_credentials_with_associations_and_is_signed_with_the_packaged_clr_context() -> None:
+    keys = vc.generate_ed25519_keypair()
+    issuer = vc.Profile(id=keys.did_key, name="College")
     clr = vc.build_clr_credential(
         issuer=issuer,
         learner_id="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
@@ -83,8 +84,13 @@ def test_a_clr_bundles_credentials_with_associations_but_needs_its_context_regis
     )
     assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
     assert clr["credentialSubject"]["association"][0]["associationType"] == "isChildOf"
-    keys = vc.generate_ed25519_keypair()
-    with pytest.raises(vc.UnknownContext):
+    signed = vc.sign_credential(
+        clr, private_key=keys.private_key, verification_method=keys.did_key_verification_method
+    )
+    result = vc.verify_credential(signed, resolver=vc.DidResolver(vc.InMemoryFetcher({})))
+    assert result.valid, result.message
+    clr["credentialSubject"]["unknownTerm"] = "dropped by a JSON-LD processor"
+    with pytest.raises(vc.UndefinedTerm):
         vc.sign_credential(
             clr, private_key=keys.private_key, verification_method=keys.did_key_verification_method
         )

