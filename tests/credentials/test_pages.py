@@ -209,3 +209,18 @@ def test_a_registrar_rejects_a_stacked_award_from_the_issued_page(
     assert award.state == "rejected"
     again = client.post(f"/issued/stack-awards/{award.id}", data={"decision": "reject", "csrf_token": csrf})
     assert again.status_code == 409
+
+
+def test_the_wallet_link_downloads_the_signed_clr_in_a_browser_session(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    institution, learner = institution_and_learner(session)
+    issue_credential(session, settings, institution=institution, learner=learner)
+    session.commit()
+    sign_in(client, session, learner)
+    page = client.get("/wallet")
+    link = re.search(r'href="([^"]+)" data-testid="clr-export"', page.text)
+    assert link is not None
+    clr = client.get(link.group(1))
+    assert clr.status_code == 200, clr.text
+    assert clr.json()["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
