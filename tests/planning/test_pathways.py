@@ -31,7 +31,13 @@ def test_the_fastest_plan_takes_the_short_chain_and_earns_the_stacked_credential
     assert (fast.duration_weeks, fast.total_hours, fast.total_cost) == (6, 60, 500)
     assert fast.solver == "milp"
     assert fast.credentials == [
-        {"credential": "Certificate AB", "week": 6, "date": "2027-02-15", "via": "stacking"}
+        {
+            "credential": "Certificate AB",
+            "week": 6,
+            "date": "2027-02-15",
+            "via": "stacking",
+            "kind": "stacked",
+        }
     ]
     assert [(w.week, w.hours) for w in fast.weeks] == [(1, 10), (2, 10), (3, 10), (4, 10), (5, 10), (6, 10)]
 
@@ -153,3 +159,48 @@ def test_language_training_and_a_bridge_are_added_when_needed() -> None:
     res = plan_pathway(cat, gaps=["s1"], recognised=set(), constraints=_constraints(), supports=supports)
     assert sorted(it.id for it in res.plan.items) == ["Bridge", "ESL", "X"]
     assert {it.id: it.reason for it in res.plan.items}["ESL"] == "wraparound support"
+
+
+def test_each_micro_credential_on_the_way_is_listed_as_well_as_the_stacked_parent() -> None:
+    cat = catalog(
+        {"id": "A", "title": "Blueprints", "kind": "micro_credential", "competencies": ["s1"], "weeks": 2},
+        {"id": "B", "title": "CNC", "kind": "micro_credential", "competencies": ["s2"], "weeks": 3},
+        {"id": "W", "title": "Shop safety day", "kind": "workshop", "competencies": ["s3"]},
+        rules=[{"credential": "Certificate AB", "requires": ["A", "B"]}],
+    )
+    res = plan_pathway(
+        cat, gaps=["s1", "s2", "s3"], recognised=set(), constraints=_constraints(hours_per_week=20)
+    )
+    earned = [(c["credential"], c["kind"], c["week"]) for c in res.plan.credentials]
+    assert earned == [("Blueprints", "single", 2), ("CNC", "single", 3), ("Certificate AB", "stacked", 3)]
+    assert all(c["credential"] != "Shop safety day" for c in res.plan.credentials)
+
+
+def test_a_catalogue_item_naming_its_credential_keeps_that_name() -> None:
+    cat = catalog({"id": "A", "title": "Welding 1", "credential": "Welder level 1", "competencies": ["s1"]})
+    res = plan_pathway(cat, gaps=["s1"], recognised=set(), constraints=_constraints())
+    assert [c["credential"] for c in res.plan.credentials] == ["Welder level 1"]
+
+
+def test_a_course_stating_a_clb_range_is_language_training_and_a_bridge_program_is_a_bridge() -> None:
+    cat = catalog(
+        {"id": "ENG", "title": "Occupational English for the trades (CLB 5-7)", "competencies": []},
+        {"id": "BR", "kind": "bridge_program", "competencies": []},
+        {"id": "X", "title": "Communication skills", "competencies": ["s1"]},
+    )
+    supports = supports_for(
+        cat, clb=5, clb_required=6, regulated=True, target="t", constraints=_constraints()
+    )
+    assert [(s.kind, s.opportunity_id) for s in supports] == [("language", "ENG"), ("bridging", "BR")]
+
+
+def test_a_deadline_no_plan_can_meet_says_how_long_the_fastest_plan_takes() -> None:
+    with pytest.raises(NoFeasiblePlan) as caught:
+        plan_pathway(
+            CAT,
+            gaps=["s1", "s2", "s3"],
+            recognised=set(),
+            constraints=_constraints(deadline_weeks=5, hours_per_week=40),
+        )
+    assert caught.value.detail["binding"] == "deadline"
+    assert caught.value.detail["needed_weeks"] == 6

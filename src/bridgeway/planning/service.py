@@ -1,4 +1,7 @@
-"""Planning use cases: ranked transitions, gap analysis and pathways, over the official files (the database later).
+"""Planning use cases: ranked transitions, gap analysis and pathways, over the imported taxonomy tables.
+
+Given a session whose database holds a taxonomy's releases, the occupation space is built from the tables
+(`sources.space_from_database`); without a session, or when the releases are not imported, from the official files.
 
 Each returns plain dataclasses; `to_jsonable` turns any of them into JSON-ready dicts for the CLI and the API.
 """
@@ -28,19 +31,37 @@ from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import default_data_dir, load_space
+from bridgeway.planning.sources import default_data_dir, load_space, missing_releases, space_for
 from bridgeway.planning.sources.files import esco_to_onet, noc_to_onet
 
-_indexes: dict[tuple[str, str], TransitionIndex] = {}
+_indexes: dict[int, TransitionIndex] = {}  # by id of the space; a few kept (database and files, per taxonomy)
+_INDEXES_KEPT = 6
 
 
-def transition_index(*, taxonomy: str, data_dir: Path | None = None) -> TransitionIndex:
-    """The learner-independent ranking index of a taxonomy (built once per process from the cached space)."""
-    root = (data_dir or default_data_dir()).resolve()
-    key = (taxonomy, str(root))
-    if key not in _indexes:
-        _indexes[key] = transition_engine.build_index(load_space(taxonomy, root))
-    return _indexes[key]
+def occupation_space(
+    taxonomy: str, *, session: Session | None = None, data_dir: Path | None = None
+) -> OccupationSpace:
+    """The occupation space of a taxonomy: from the database when it holds the releases, else the official files."""
+    return space_for(taxonomy, session=session, data_dir=data_dir)
+
+
+def uses_database(session: Session, *, taxonomy: str) -> list[str]:
+    """The releases the database lacks for this taxonomy (empty: planning reads it from the database)."""
+    return missing_releases(session, taxonomy)
+
+
+def transition_index(
+    *, taxonomy: str, data_dir: Path | None = None, session: Session | None = None
+) -> TransitionIndex:
+    """The learner-independent ranking index of a taxonomy (built once per space: per release or file set)."""
+    space = occupation_space(taxonomy, session=session, data_dir=data_dir)
+    index = _indexes.get(id(space))
+    if index is None or index.space is not space:
+        index = transition_engine.build_index(space)
+        _indexes[id(space)] = index
+        while len(_indexes) > _INDEXES_KEPT:
+            del _indexes[next(iter(_indexes))]
+    return index
 
 
 @dataclass(frozen=True)
@@ -219,6 +240,12 @@ class PlanReport:
     gaps: list[str]
     recognised: list[str]
     result: PathwayResult
+    essential_before: float = 0.0
+    essential_after: dict[str, float] = dataclasses.field(default_factory=dict)
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    clb_required: int | None = None
+    regulated: bool = False
+    licence_note: str | None = None
 
 
 def plan(
@@ -260,26 +287,36 @@ def plan(
         time_limit=time_limit,
         today=today,
     )
-    after = {"plan": readiness_after(report, result.plan.covered)}
-    after.update({name: readiness_after(report, alt.covered) for name, alt in result.alternatives.items()})
+    plans = {"plan": result.plan, **result.alternatives}
     return PlanReport(
         target=space.codes[row],
         title=space.titles[row],
         readiness_before=report.readiness,
-        readiness_after=after,
+        readiness_after={name: readiness_after(report, p.covered) for name, p in plans.items()},
         gaps=gaps,
         recognised=sorted(recognised),
         result=result,
+        essential_before=report.essential_readiness,
+        essential_after={
+            name: readiness_after(report, p.covered, essential_only=True) for name, p in plans.items()
+        },
+        labels={r.competency_id: r.label for r in report.requirements},
+        clb_required=int(space.clb_required[row]),
+        regulated=bool(space.regulated[row]),
+        licence_note=space.licence_notes[row] or None,
     )
 
 
-def readiness_after(report: gap_engine.GapReport, covered: list[str]) -> float:
-    """Readiness once the planned competencies are learned (counted as met)."""
+def readiness_after(
+    report: gap_engine.GapReport, covered: list[str], *, essential_only: bool = False
+) -> float:
+    """Readiness once the planned competencies are learned (counted as met), overall or on essential lines."""
     done = set(covered)
-    total = sum(r.importance for r in report.requirements) or 1.0
+    lines = [r for r in report.requirements if not essential_only or r.kind in {"essential", "rated"}]
+    total = sum(r.importance for r in lines) or 1.0
     got = sum(
         r.importance * (1.0 if r.competency_id in done else min(1.0, r.credit / report.met_threshold))
-        for r in report.requirements
+        for r in lines
     )
     return round(got / total, 4)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bridgeway.planning.engine.pathways.problem import (
@@ -16,7 +17,7 @@ from bridgeway.planning.engine.pathways.problem import (
 from bridgeway.planning.engine.pathways.schedule import PlannedItem, Week, schedule
 from bridgeway.planning.engine.pathways.solve import Infeasible, Selection, rule_earned, select, solve_milp
 from bridgeway.planning.errors import NoFeasiblePlan
-from bridgeway.planning.schemas import Catalog, Constraints
+from bridgeway.planning.schemas import Catalog, Constraints, Opportunity
 
 __all__ = [
     "OBJECTIVES",
@@ -72,6 +73,15 @@ class PathwayResult:
     excluded: dict[str, str] = field(default_factory=dict)
 
 
+BRIDGING_KINDS = frozenset({"bridging", "bridge_program"})
+_CLB_RANGE = re.compile(r"\b(?:CLB|NCLC)\s*\d")
+
+
+def is_language_training(o: Opportunity) -> bool:
+    """Language training: kind `language`, or a catalogue item whose title states a CLB (NCLC) range."""
+    return o.kind == "language" or bool(_CLB_RANGE.search(o.title))
+
+
 def supports_for(
     catalog: Catalog,
     *,
@@ -89,7 +99,7 @@ def supports_for(
     usable = [o for o in catalog.opportunities if exclusion_reason(o, constraints, start) is None]
     out: list[Support] = []
     if clb is not None and clb < clb_required:
-        lang = sorted((o for o in usable if o.kind == "language"), key=lambda o: (o.cost, o.hours))
+        lang = sorted((o for o in usable if is_language_training(o)), key=lambda o: (o.cost, o.hours))
         out.append(
             Support(
                 "language",
@@ -99,7 +109,11 @@ def supports_for(
         )
     if regulated:
         bridges = sorted(
-            (o for o in usable if o.kind == "bridging" and (not o.occupations or target in o.occupations)),
+            (
+                o
+                for o in usable
+                if o.kind in BRIDGING_KINDS and (not o.occupations or target in o.occupations)
+            ),
             key=lambda o: (target not in o.occupations, o.cost),
         )
         out.append(
@@ -176,13 +190,16 @@ def _binding(p: Problem, obj: Objective, time_limit: float) -> NoFeasiblePlan:
                     detail={"binding": "budget", "needed": need, "budget": c.budget},
                 )
     if c.deadline_weeks is not None:
-        status, _, _, _ = solve_milp(
+        status, chosen, _, _ = solve_milp(
             p, OBJECTIVES["fastest"], time_limit=time_limit, deadline=False, budget=False
         )
-        if status == "optimal":
+        if status == "optimal" and chosen is not None:
+            items, _, _ = schedule(p, chosen, {})
+            needed = max((it.end_week for it in items), default=0)
             return NoFeasiblePlan(
-                f"no plan meets the constraints: the deadline of {c.deadline_weeks} weeks binds",
-                detail={"binding": "deadline", "deadline_weeks": c.deadline_weeks},
+                f"no plan meets the constraints: the deadline of {c.deadline_weeks} weeks binds "
+                f"(the fastest plan takes {needed} weeks)",
+                detail={"binding": "deadline", "deadline_weeks": c.deadline_weeks, "needed_weeks": needed},
             )
     return NoFeasiblePlan(
         "no plan meets the constraints: budget and deadline together bind",
@@ -190,14 +207,17 @@ def _binding(p: Problem, obj: Objective, time_limit: float) -> NoFeasiblePlan:
     )
 
 
-def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]) -> Pathway:
-    items, weeks, overloaded = schedule(p, sel.chosen, reasons)
-    chosen = set(sel.chosen)
-    cover = p.cover
-    covered_idx = {int(j) for i in chosen for j in cover.indices[cover.indptr[i] : cover.indptr[i + 1]]}
+def _credentials(p: Problem, items: list[PlannedItem], chosen: set[int]) -> list[dict[str, object]]:
+    """Every credential earned on the way: each opportunity's own (micro-credentials too), then stacked ones."""
     by_id = {it.id: it for it in items}
-    credentials: list[dict[str, object]] = [
-        {"credential": it.credential, "week": it.end_week, "date": it.end_date.isoformat(), "via": it.id}
+    earned: list[dict[str, object]] = [
+        {
+            "credential": it.credential,
+            "week": it.end_week,
+            "date": it.end_date.isoformat(),
+            "via": it.id,
+            "kind": "single",
+        }
         for it in items
         if it.credential
     ]
@@ -207,15 +227,31 @@ def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]
                 sorted(by_id[p.opportunities[m].id].end_week for m in members if m in chosen)[need - 1]
                 for members, need in groups
             )
-            credentials.append(
+            earned.append(
                 {
                     "credential": rule.credential,
                     "week": week,
                     "date": (p.start + dt.timedelta(weeks=week)).isoformat(),
                     "via": "stacking",
+                    "kind": "stacked",
                 }
             )
-    credentials.sort(key=lambda c: (int(str(c["week"])), str(c["credential"])))
+    earned.sort(key=lambda c: (int(str(c["week"])), str(c["credential"])))
+    seen: set[str] = set()
+    out = []
+    for c in earned:  # a parent taken whole and also stacked counts once, at the earlier week
+        if str(c["credential"]) not in seen:
+            seen.add(str(c["credential"]))
+            out.append(c)
+    return out
+
+
+def _pathway(p: Problem, obj: Objective, sel: Selection, reasons: dict[int, str]) -> Pathway:
+    items, weeks, overloaded = schedule(p, sel.chosen, reasons)
+    chosen = set(sel.chosen)
+    cover = p.cover
+    covered_idx = {int(j) for i in chosen for j in cover.indices[cover.indptr[i] : cover.indptr[i + 1]]}
+    credentials = _credentials(p, items, chosen)
     duration = max((it.end_week for it in items), default=0)
     return Pathway(
         objective=obj.name,

@@ -73,6 +73,18 @@ class Problem:
         return o.hours / o.weeks
 
 
+CREDENTIAL_KINDS = frozenset({"micro_credential", "certificate", "diploma", "degree", "apprenticeship"})
+
+
+def credential_of(opportunity: Opportunity) -> str | None:
+    """The credential an opportunity awards on its own: its `credential`, else its title for a credential kind."""
+    if opportunity.credential:
+        return opportunity.credential
+    if opportunity.kind in CREDENTIAL_KINDS:
+        return opportunity.title or opportunity.id
+    return None
+
+
 def intake_weeks(opportunity: Opportunity, start: dt.date) -> list[int] | None:
     """Week offsets of the intakes on or after `start` (None = continuous intake)."""
     if not opportunity.intakes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bridgeway.planning.engine.pathways.problem import Problem, intake_weeks
+from bridgeway.planning.engine.pathways.problem import Problem, credential_of, intake_weeks
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def schedule(
                 end_date=p.start + dt.timedelta(weeks=start + o.weeks),
                 hours=o.hours,
                 cost=o.cost,
-                credential=o.credential,
+                credential=credential_of(o),
                 covers=[gaps[j] for j in p.cover.indices[p.cover.indptr[i] : p.cover.indptr[i + 1]]],
                 reason=reasons.get(i, "closes gaps"),
             )
