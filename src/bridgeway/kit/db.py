@@ -14,7 +14,15 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Every domain that owns tables, lowest first. Web and CLI assemble from this list.
-DOMAINS: tuple[str, ...] = ("accounts", "taxonomy", "catalog", "credentials", "plar", "planning")
+DOMAINS: tuple[str, ...] = (
+    "accounts",
+    "taxonomy",
+    "catalog",
+    "credentials",
+    "plar",
+    "planning",
+    "bridging",
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
