@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bridgeway.kit.errors import InvalidInput, NotFound
+from bridgeway.kit.errors import Forbidden, InvalidInput, NotFound
 
 
 class UnknownOccupation(NotFound):
@@ -51,3 +51,27 @@ class DataUnavailable(NotFound):
     """The official data files needed for this taxonomy are missing."""
 
     code = "data_unavailable"
+
+
+class UnknownCompetency(InvalidInput):
+    """A competency id that no taxonomy the planner loads knows (ESCO skill, OaSIS or O*NET descriptor)."""
+
+    code = "unknown_competency"
+
+
+class NotAnEmployer(Forbidden):
+    """The caller's account is not attached to an employer organisation."""
+
+    code = "not_an_employer"
+
+
+class UnknownEmployerRole(NotFound):
+    """No role with this id belongs to the caller's employer."""
+
+    code = "unknown_employer_role"
+
+
+class UnknownWorkforceGroup(NotFound):
+    """No group with this id belongs to the caller's employer."""
+
+    code = "unknown_workforce_group"

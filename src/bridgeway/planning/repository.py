@@ -1,11 +1,11 @@
-"""The only SQL of planning: stored profiles and advisors' notes."""
+"""The only SQL of planning: stored profiles, advisors' notes, employers' roles and groups."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridgeway.planning.models import AdvisorNote, LearnerProfileRecord
+from bridgeway.planning.models import AdvisorNote, EmployerRole, LearnerProfileRecord, WorkforceGroup
 
 
 def profile_of(session: Session, learner_id: str) -> LearnerProfileRecord | None:
@@ -24,3 +24,23 @@ def notes_about(session: Session, *, learner_id: str, institution_id: str | None
         else AdvisorNote.institution_id == institution_id
     )
     return list(session.scalars(query.order_by(AdvisorNote.created_at.desc(), AdvisorNote.id)))
+
+
+def employer_roles(session: Session, employer_id: str) -> list[EmployerRole]:
+    """Return an employer's roles by name."""
+    return list(
+        session.scalars(
+            select(EmployerRole).where(EmployerRole.employer_id == employer_id).order_by(EmployerRole.name)
+        )
+    )
+
+
+def workforce_groups(session: Session, employer_id: str) -> list[WorkforceGroup]:
+    """Return an employer's workforce groups by name."""
+    return list(
+        session.scalars(
+            select(WorkforceGroup)
+            .where(WorkforceGroup.employer_id == employer_id)
+            .order_by(WorkforceGroup.name)
+        )
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -224,3 +224,44 @@ def _load(path: str | Path, model: type[_M], error: type[InvalidProfile | Invali
             f"the {what} file {path} is invalid at {where}: {first['msg']}",
             detail=exc.errors(include_url=False, include_context=False),
         ) from exc
+
+
+# --- Employers: roles and workforce groups ------------------------------------------------------------------------
+
+
+class RoleRequirementIn(BaseModel):
+    """One competency a role needs: a taxonomy id (ESCO skill URI or UUID, `oasis:`, `onet:`) or the employer's
+    own `ext:` competency (with a label)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    competency_id: str = Field(min_length=1, max_length=500)
+    label: str | None = Field(None, max_length=300, description="Required for ext: competencies")
+    description: str = Field("", max_length=2000)
+    kind: Literal["essential", "optional"] = "essential"
+    importance: float = Field(1.0, gt=0, le=1, description="Weight in readiness, (0, 1]")
+    level_required: float | None = Field(
+        None, ge=0, le=7, description="On the competency's scale: OaSIS 1–5, O*NET 0–7, others 1–5"
+    )
+
+
+class EmployerRoleIn(BaseModel):
+    """A role: a name, and its needs from an occupation (prefilled), an explicit list, or both (the list wins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    taxonomy: Literal["esco", "noc", "onet"] = "esco"
+    occupation: str | None = Field(None, max_length=300, description="Occupation code, URI or UUID")
+    requirements: list[RoleRequirementIn] | None = Field(None, max_length=300)
+
+
+class WorkforceGroupIn(BaseModel):
+    """A named group of employees or candidates, chosen among the people who consented to the employer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["employees", "candidates"] = "employees"
+    member_ids: list[str] = Field(default_factory=list, max_length=500)

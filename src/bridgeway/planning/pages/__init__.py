@@ -39,6 +39,14 @@ NAV_ITEMS = [
         "description": "Options, gaps and pathways of the learners who consented, with your notes.",
     },
     {
+        "label": "Workforce planning",
+        "href": "/planning/employer",
+        "roles": [Role.EMPLOYER],
+        "public": False,
+        "top": True,
+        "description": "Roles you hire for, groups of consenting people, their gaps in charts and a training plan.",
+    },
+    {
         "label": "Workforce gaps",
         "href": "/planning/workforce",
         "roles": [Role.EMPLOYER],
