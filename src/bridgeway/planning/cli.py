@@ -1,14 +1,21 @@
-"""Planning commands: `transitions`, `gaps`, `plan` and `transitions-evaluate`."""
+"""Planning commands: `transitions`, `gaps`, `plan` and `transitions-evaluate`.
+
+They read the occupation space from the configured database when it holds the taxonomy's releases (imported with
+`bridgeway data import-all`), else from the official files, saying so in one line on standard error.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from bridgeway.kit.cli import console, err_console, fail, handles_errors
 from bridgeway.kit.errors import BridgewayError
@@ -23,6 +30,30 @@ class TaxonomyName(StrEnum):
     ESCO = "esco"
     NOC = "noc"
     ONET = "onet"
+
+
+T = TypeVar("T")
+
+
+def with_space(taxonomy: str, work: Callable[[Session | None], T]) -> T:
+    """Run `work` with a session on the configured database when it holds the taxonomy's releases; otherwise
+    with None (the official files), after a one-line notice on standard error."""
+    from bridgeway.kit.cli import session_scope
+
+    try:
+        with session_scope() as session:
+            missing = planning_service.releases_missing(session, taxonomy=taxonomy)
+            if not missing:
+                return work(session)
+        reason = f"the database holds no {', '.join(missing)} release"
+    except (OperationalError, ProgrammingError) as exc:
+        reason = f"the database cannot be read ({type(exc.orig).__name__ if exc.orig else 'error'})"
+    err_console.print(
+        f"note: {reason}; reading {taxonomy} from the official files (import them with "
+        "`bridgeway data import-all`)",
+        highlight=False,
+    )
+    return work(None)
 
 
 def _print_json(value: Any) -> None:
@@ -48,8 +79,16 @@ def transitions(
         raise typer.Exit(_batch(taxonomy.value, top, data_dir))
     try:
         learner = load_profile(profile) if profile is not None else None
-        report = planning_service.rank_transitions(
-            taxonomy=taxonomy.value, from_code=from_code, profile=learner, top=top, data_dir=data_dir
+        report = with_space(
+            taxonomy.value,
+            lambda session: planning_service.rank_transitions(
+                taxonomy=taxonomy.value,
+                from_code=from_code,
+                profile=learner,
+                top=top,
+                data_dir=data_dir,
+                session=session,
+            ),
         )
     except BridgewayError as exc:
         fail(exc.message)
@@ -81,7 +120,12 @@ def _batch(taxonomy: str, top: int, data_dir: Path | None) -> int:
     from bridgeway.planning.engine import transitions as transition_engine
 
     try:
-        index = planning_service.transition_index(taxonomy=taxonomy, data_dir=data_dir)
+        index = with_space(
+            taxonomy,
+            lambda session: planning_service.transition_index(
+                taxonomy=taxonomy, data_dir=data_dir, session=session
+            ),
+        )
     except BridgewayError as exc:
         fail(exc.message)
     failed = 0
@@ -130,8 +174,12 @@ def gaps(
     ),
 ) -> None:
     """Gap analysis: each requirement of the target, its source, the learner's status and evidence, readiness."""
-    analysis = planning_service.gap_analysis(
-        taxonomy=taxonomy.value, code=target, profile=load_profile(profile), data_dir=data_dir
+    learner = load_profile(profile)
+    analysis = with_space(
+        taxonomy.value,
+        lambda session: planning_service.gap_analysis(
+            taxonomy=taxonomy.value, code=target, profile=learner, data_dir=data_dir, session=session
+        ),
     )
     if as_json:
         _print_json(analysis)
@@ -174,14 +222,18 @@ def plan(
             fail(f"unknown objective {objective!r}: use balanced, fastest, cheapest or a number 0–1")
     learner = load_profile(profile)
     cat = load_catalog(catalog) if catalog is not None else _database_catalog()
-    report = planning_service.plan(
-        profile=learner,
-        taxonomy=taxonomy.value,
-        target=target,
-        catalog=cat,
-        objective=chosen,
-        time_limit=time_limit,
-        data_dir=data_dir,
+    report = with_space(
+        taxonomy.value,
+        lambda session: planning_service.plan(
+            profile=learner,
+            taxonomy=taxonomy.value,
+            target=target,
+            catalog=cat,
+            objective=chosen,
+            time_limit=time_limit,
+            data_dir=data_dir,
+            session=session,
+        ),
     )
     if as_json:
         _print_json(report)

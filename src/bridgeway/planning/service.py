@@ -31,8 +31,7 @@ from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import default_data_dir, load_space, missing_releases, space_for
-from bridgeway.planning.sources.files import esco_to_onet, noc_to_onet
+from bridgeway.planning.sources import load_space, missing_releases, onet_crosswalk, space_for
 
 _indexes: dict[int, TransitionIndex] = {}  # by id of the space; a few kept (database and files, per taxonomy)
 _INDEXES_KEPT = 6
@@ -45,8 +44,8 @@ def occupation_space(
     return space_for(taxonomy, session=session, data_dir=data_dir)
 
 
-def uses_database(session: Session, *, taxonomy: str) -> list[str]:
-    """The releases the database lacks for this taxonomy (empty: planning reads it from the database)."""
+def releases_missing(session: Session, *, taxonomy: str) -> list[str]:
+    """The sources whose release the database lacks for this taxonomy (empty: planning reads the database)."""
     return missing_releases(session, taxonomy)
 
 
@@ -115,9 +114,10 @@ def rank_transitions(
     top: int = 10,
     explain: bool = True,
     data_dir: Path | None = None,
+    session: Session | None = None,
 ) -> TransitionReport:
     """Rank target occupations for a previous occupation or a learner profile, with explanations."""
-    index = transition_index(taxonomy=taxonomy, data_dir=data_dir)
+    index = transition_index(taxonomy=taxonomy, data_dir=data_dir, session=session)
     learner = learner_vector(index, from_code=from_code, profile=profile)
     ranked = transition_engine.rank(index, learner, top=top)
     space = index.space
@@ -191,23 +191,18 @@ def gap_analysis(
     profile: LearnerProfile,
     include_crosswalk: bool = True,
     data_dir: Path | None = None,
+    session: Session | None = None,
 ) -> GapAnalysis:
     """Every requirement of the target with its source, the learner's status and evidence, and readiness."""
-    space = load_space(taxonomy, data_dir)
+    space = occupation_space(taxonomy, session=session, data_dir=data_dir)
     row = learner_engine.resolve_occupation(space, code)
     threshold = profile.evidence_weights.met_threshold
     primary = gap_engine.analyse(space, row, _profile_vector(space, profile), met_threshold=threshold)
     crosswalked: list[gap_engine.GapReport] = []
     if include_crosswalk and taxonomy in {"esco", "noc"}:
-        root = (data_dir or default_data_dir()).resolve()
-        if taxonomy == "esco":
-            hit = esco_to_onet(root).get(space.codes[row])
-            onet_codes = [hit[0]] if hit else []
-            via = "Nesta ESCO→O*NET crosswalk"
-        else:
-            onet_codes = noc_to_onet(root).get(space.codes[row][:5], [])[:3]
-            via = "Brookfield NOC 2021→O*NET crosswalk"
-        onet = load_space("onet", root)
+        onet_codes = onet_crosswalk(taxonomy, space.codes[row], session=session, data_dir=data_dir)[:3]
+        via = "Nesta ESCO→O*NET crosswalk" if taxonomy == "esco" else "Brookfield NOC 2021→O*NET crosswalk"
+        onet = occupation_space("onet", session=session, data_dir=data_dir)
         learner = _profile_vector(onet, profile)
         for oc in onet_codes:
             j = onet.occupation_index(oc)
@@ -258,9 +253,10 @@ def plan(
     time_limit: float = 0.25,
     data_dir: Path | None = None,
     today: dt.date | None = None,
+    session: Session | None = None,
 ) -> PlanReport:
     """Gap analysis then pathway: close the target's essential gaps within the learner's constraints."""
-    space = load_space(taxonomy, data_dir)
+    space = occupation_space(taxonomy, session=session, data_dir=data_dir)
     row = learner_engine.resolve_occupation(space, target)
     report = gap_engine.analyse(
         space, row, _profile_vector(space, profile), met_threshold=profile.evidence_weights.met_threshold
@@ -624,7 +620,9 @@ def workforce_gaps(
     }
 
 
-def competency_labels(ids: list[str], *, data_dir: Path | None = None) -> dict[str, str]:
+def competency_labels(
+    ids: list[str], *, data_dir: Path | None = None, session: Session | None = None
+) -> dict[str, str]:
     """Plain names of the competencies a profile names (ESCO, OaSIS and O*NET ids); unknown ids are left out."""
     from bridgeway.planning.errors import DataUnavailable
 
@@ -638,7 +636,7 @@ def competency_labels(ids: list[str], *, data_dir: Path | None = None) -> dict[s
         if not some:
             continue
         try:
-            space = load_space(taxonomy, data_dir)
+            space = occupation_space(taxonomy, session=session, data_dir=data_dir)
         except DataUnavailable:
             continue
         for cid in some:

@@ -321,3 +321,21 @@ def outlook_names(session: Session, release_id: str) -> list[tuple[str, str, str
     """Return (NOC code, English name, French name) of every outlook of a COPS release."""
     stmt = select(Outlook.noc_code, Outlook.name, Outlook.name_fr).where(Outlook.release_id == release_id)
     return [(row[0], row[1], row[2]) for row in session.execute(stmt.order_by(Outlook.noc_code))]
+
+
+def code_links(
+    session: Session, release_ids: Sequence[str], dataset: str
+) -> list[tuple[str, str, float | None]]:
+    """Return (from code, to code, weight) of every link of a crosswalk dataset, in the order of its file."""
+    stmt = (
+        select(CodeLink.from_code, CodeLink.to_code, CodeLink.weight)
+        .where(CodeLink.release_id.in_(release_ids), CodeLink.dataset == dataset)
+        .order_by(CodeLink.release_id, CodeLink.id)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(stmt)]
+
+
+def outlooks(session: Session, release_id: str) -> list[Outlook]:
+    """Return every outlook of a COPS release, by NOC code."""
+    stmt = select(Outlook).where(Outlook.release_id == release_id).order_by(Outlook.noc_code)
+    return list(session.scalars(stmt))

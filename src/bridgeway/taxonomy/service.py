@@ -36,6 +36,7 @@ __all__ = [
     "ImportProgress",
     "RelatedCode",
     "RequirementMatrix",
+    "code_links",
     "data_sources",
     "data_stats",
     "download_hint",
@@ -46,15 +47,18 @@ __all__ = [
     "iter_competencies",
     "iter_occupations",
     "latest_release",
+    "latest_releases",
     "locate_releases",
     "occupation_duties",
     "occupation_requirements",
     "occupation_titles",
     "outlook_for_noc",
+    "outlooks",
     "related_codes",
     "release_files",
     "release_folder",
     "requirement_matrix",
+    "requirement_rows",
 ]
 
 
@@ -471,3 +475,32 @@ def outlook_names(session: Session) -> dict[str, tuple[str, str | None]]:
     if release is None:
         return {}
     return {row[0]: (row[1], row[2]) for row in repository.outlook_names(session, release.id)}
+
+
+# ---------------------------------------------------------------- reads for planning's occupation spaces
+
+
+def latest_releases(session: Session) -> dict[str, TaxonomyRelease]:
+    """Return the most recently imported release of every source that has one, by source."""
+    latest: dict[str, TaxonomyRelease] = {}
+    for release in repository.releases(session):  # newest first
+        latest.setdefault(release.source, release)
+    return latest
+
+
+def requirement_rows(
+    session: Session, *, source: str
+) -> list[tuple[str, str, str, float | None, float | None, str | None]]:
+    """Return (occupation code, competency code, relation, importance, level, scale) of the latest release."""
+    return repository.requirement_rows(session, get_release(session, source=source).id)
+
+
+def code_links(session: Session, *, dataset: str) -> list[tuple[str, str, float | None]]:
+    """Return (from code, to code, weight) of a crosswalk dataset of the latest crosswalks, in file order."""
+    return repository.code_links(session, _release_ids(session, "crosswalks"), dataset)
+
+
+def outlooks(session: Session) -> list[Outlook]:
+    """Return every COPS outlook (unit groups and aggregates) of the latest COPS release; empty when none."""
+    release = latest_release(session, "cops")
+    return [] if release is None else repository.outlooks(session, release.id)

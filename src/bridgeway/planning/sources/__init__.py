@@ -1,4 +1,8 @@
-"""Where occupation spaces come from: the official files now (cached on disk), the taxonomy service later."""
+"""Where occupation spaces come from: the imported taxonomy tables when they hold the releases, else the files.
+
+`space_for` decides; `space_from_database` (cached in process per release ids) and `load_space` (cached on disk
+per file fingerprint) build. Both give the same space for the same official releases (tests prove it).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,26 @@ import os
 import pickle
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.errors import DataUnavailable, UnknownTaxonomy
-from bridgeway.planning.sources.files import LOADERS
+from bridgeway.planning.sources import database
+from bridgeway.planning.sources.database import missing_releases, space_from_database
+from bridgeway.planning.sources.files import LOADERS, esco_to_onet, noc_to_onet
+
+__all__ = [
+    "TAXONOMIES",
+    "default_data_dir",
+    "load_space",
+    "missing_releases",
+    "onet_crosswalk",
+    "space_for",
+    "space_from_database",
+]
 
 TAXONOMIES = tuple(LOADERS)
-_CACHE_VERSION = "6"
+_CACHE_VERSION = "7"
 _memory: dict[tuple[str, str], OccupationSpace] = {}
 
 
@@ -68,3 +86,39 @@ def load_space(taxonomy: str, data_dir: Path | None = None, *, use_cache: bool =
                 pass  # a read-only home only costs the rebuild next time
     _memory[key] = space
     return space
+
+
+def space_for(
+    taxonomy: str, *, session: Session | None = None, data_dir: Path | None = None
+) -> OccupationSpace:
+    """The space of `taxonomy`: from the database when `session` is given and holds its releases, else the files."""
+    root = (data_dir or default_data_dir()).resolve()
+    if session is None:
+        return load_space(taxonomy, root)
+    missing = missing_releases(session, taxonomy)
+    if not missing:
+        return space_from_database(session, taxonomy, data_dir=root)
+    try:
+        return load_space(taxonomy, root)
+    except DataUnavailable as exc:
+        raise DataUnavailable(
+            f"{taxonomy} is not available: the database holds no {', '.join(missing)} release (import it with "
+            f"`bridgeway data import-all DATA_DIR`) and {exc.message}",
+            detail={"taxonomy": taxonomy, "missing": missing},
+        ) from exc
+
+
+def onet_crosswalk(
+    taxonomy: str, code: str, *, session: Session | None = None, data_dir: Path | None = None
+) -> list[str]:
+    """O*NET codes of an ESCO occupation (Nesta) or a NOC code (Brookfield, in published order): from the
+    imported crosswalks when the database holds them, else from the files."""
+    if session is not None:
+        found = database.onet_crosswalk(session, taxonomy, code)
+        if found is not None:
+            return found
+    root = (data_dir or default_data_dir()).resolve()
+    if taxonomy == "esco":
+        hit = esco_to_onet(root).get(code)
+        return [hit[0]] if hit else []
+    return list(noc_to_onet(root).get(code[:5], []))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bridgeway.planning.engine.space import Outlook, prospects_score
+from bridgeway.taxonomy.domain import oasis_code
 
 COPS_SUMMARY = "canada/cops-2024-2033/summary_sommaire_2024_2033_noc2021.csv"
 OASIS_DIR = "canada/oasis-2023-v1.0"
@@ -91,14 +93,28 @@ def outlook_from_cops(
     )
 
 
+def licence_requirement(sentences: Iterable[str]) -> str | None:
+    """Return the first employment requirement that makes a licence or registration compulsory, or None."""
+    for text in sentences:
+        if _LICENCE.search(text) and _REQUIRED.search(text) and not _NOT_A_PROFESSION_LICENCE.search(text):
+            return text.strip()
+    return None
+
+
 def read_regulation(data_dir: Path) -> dict[str, str]:
     """Return OaSIS profile code → the employment-requirement sentence that makes a licence compulsory."""
-    out: dict[str, str] = {}
+    sentences: dict[str, list[str]] = {}
     for row in read_csv(data_dir / OASIS_DIR / "employment-requirements_oasis_2023_v1.0.csv"):
-        text = row.get("Employment requirement", "")
-        if _LICENCE.search(text) and _REQUIRED.search(text) and not _NOT_A_PROFESSION_LICENCE.search(text):
-            out.setdefault(row["OaSIS profile code"].strip(), text.strip())
-    return out
+        sentences.setdefault(oasis_code(row["OaSIS profile code"]), []).append(
+            row.get("Employment requirement", "")
+        )
+    return {code: note for code, texts in sentences.items() if (note := licence_requirement(texts))}
+
+
+def read_oasis_labels(data_dir: Path) -> dict[str, str]:
+    """Return OaSIS profile code → its official label (the labels file)."""
+    rows = read_csv(data_dir / OASIS_DIR / "labels_oasis_2023_v1.0.csv")
+    return {oasis_code(r["OaSIS profile code"]): r["Label"].strip() for r in rows}
 
 
 def read_oasis_ratings(data_dir: Path) -> tuple[list[str], list[str], dict[str, dict[str, float]]]:
@@ -108,7 +124,7 @@ def read_oasis_ratings(data_dir: Path) -> tuple[list[str], list[str], dict[str, 
     ratings: dict[str, dict[str, float]] = {}
     for category, name in OASIS_RATINGS.items():
         for row in read_csv(data_dir / OASIS_DIR / name):
-            code = row.pop("OaSIS Code - Final").strip()
+            code = oasis_code(row.pop("OaSIS Code - Final"))  # a spreadsheet wrote 31100.1 for 31100.10
             label = row.pop("OaSIS Label - Final").strip()
             if code not in labels:
                 codes.append(code)
