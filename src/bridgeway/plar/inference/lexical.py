@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bridgeway.plar.inference.records import CompetencyRecord
@@ -69,8 +70,10 @@ class LexicalMatcher:
                 df[s] += 1
         n = max(len(self.records), 1)
         self.idf = {s: math.log((n + 1) / (c + 0.5)) for s, c in df.items()}
+        self._vocab = sorted(self.idf)
+        self._stem_id = {s: i for i, s in enumerate(self._vocab)}
         self.phrases: list[_Phrase] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[int, list[int]] = defaultdict(list)
         for rec_i, label, stems in raw:
             weight = sum(self.idf[s] for s in stems)
             ranked = sorted(stems, key=lambda s: -self.idf[s])
@@ -78,9 +81,14 @@ class LexicalMatcher:
             self.phrases.append(
                 _Phrase(rec_i, label, stems, weight, 1.0 - math.exp(-weight / 4.0), ranked[0])
             )
-            for s in ranked[:2]:  # a match needs the rarest stem, or (partial) the second rarest
-                self._postings[s].append(pid)
-        self._vocab = sorted(self.idf)
+            for s in stems:
+                postings[self._stem_id[s]].append(pid)
+        self._postings = {sid: np.asarray(pids, dtype=np.int32) for sid, pids in postings.items()}
+        sizes = np.array([len(p.stems) for p in self.phrases], dtype=np.int32)
+        # stems a phrase needs present: all of them, or all but one for phrases of three stems or more
+        self._needed = np.where(sizes >= 3, sizes - 1, sizes)
+        self._sizes = sizes
+        self._rarest = np.array([self._stem_id[p.rarest] for p in self.phrases], dtype=np.int32)
         self._by_len: dict[int, list[str]] = defaultdict(list)
         for s in self._vocab:
             self._by_len[len(s)].append(s)
@@ -126,16 +134,31 @@ class LexicalMatcher:
             positions[key].append(pos)
             by_stem.setdefault(key, w)
         best: dict[int, LexicalHit] = {}
-        seen: set[int] = set()
-        for stem_ in positions:
-            for pid in self._postings.get(stem_, ()):
-                if pid in seen:
-                    continue
-                seen.add(pid)
-                hit = self._score(self.phrases[pid], positions, by_stem)
-                if hit is not None and (hit.record not in best or hit.score > best[hit.record].score):
-                    best[hit.record] = hit
+        for pid in self._candidates(positions).tolist():
+            hit = self._score(self.phrases[pid], positions, by_stem)
+            if hit is not None and (hit.record not in best or hit.score > best[hit.record].score):
+                best[hit.record] = hit
         return sorted(best.values(), key=lambda h: -h.score)
+
+    def _candidates(self, positions: dict[str, list[int]]) -> np.ndarray:
+        """Phrases with enough of their stems present (counted in numpy), in phrase order.
+
+        A phrase can match only when all its stems occur, or all but one (three stems or more) with its
+        rarest present; counting present stems per phrase over the postings of the unit's stems finds
+        exactly those, so `_score` runs on a few dozen phrases instead of every phrase sharing a stem.
+        """
+        ids = [self._stem_id[s] for s in positions if s in self._stem_id]
+        lists = [self._postings[i] for i in ids if i in self._postings]
+        if not lists:
+            return np.zeros(0, dtype=np.int32)
+        pids, counts = np.unique(np.concatenate(lists), return_counts=True)
+        keep = counts >= self._needed[pids]
+        pids, counts = pids[keep], counts[keep]
+        partial = counts < self._sizes[pids]
+        if partial.any():
+            rarest_present = np.isin(self._rarest[pids], np.asarray(ids, dtype=np.int32))
+            pids = pids[~partial | rarest_present]
+        return pids
 
     def _score(
         self, phrase: _Phrase, positions: dict[str, list[int]], by_stem: dict[str, Word]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["STOPWORDS", "Unit", "Word", "fold", "split_units", "stem", "words"]
 
@@ -92,12 +93,19 @@ def stem(folded: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_and_stem(surface: str) -> tuple[str, str]:
+    folded = fold(surface)
+    return folded, stem(folded)
+
+
 def words(text: str, offset: int = 0) -> list[Word]:
     """Split text into word tokens with folded form, stem and offsets (shifted by `offset`)."""
     out = []
     for m in _WORD.finditer(text):
-        folded = fold(m.group())
-        out.append(Word(m.group(), folded, stem(folded), m.start() + offset, m.end() + offset))
+        surface = m.group()
+        folded, stemmed = _fold_and_stem(surface)
+        out.append(Word(surface, folded, stemmed, m.start() + offset, m.end() + offset))
     return out
 
 
