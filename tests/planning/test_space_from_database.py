@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+import typer
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from bridgeway.kit import cli as kit_cli
 from bridgeway.kit.db import Base, import_all_models, make_engine, make_session_factory, unit_of_work
+from bridgeway.planning import cli as planning_cli
 from bridgeway.planning import service as planning_service
 from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.engine.space import ESSENTIAL, OccupationSpace, Outlook, prospects_score
@@ -36,16 +41,25 @@ LICENCE = "Trade certification is compulsory in Alberta."
 
 
 @pytest.fixture(scope="module")
-def official(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+def official_url(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite database holding the real ESCO, OaSIS, COPS, O*NET and crosswalk releases (imported once)."""
     import_all_models()
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('planning-db') / 'official.db'}")
+    url = f"sqlite:///{tmp_path_factory.mktemp('planning-db') / 'official.db'}"
+    engine = make_engine(url)
     Base.metadata.create_all(engine)
     factory = make_session_factory(engine)
     for source, folder in OFFICIAL:
         with unit_of_work(factory) as session:
             taxonomy_service.import_release(session, source=source, path=shared_data_dir / folder)
-    session = factory()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def official(official_url: str) -> Iterator[Session]:
+    """A session on the database of the real releases."""
+    engine = make_engine(official_url)
+    session = make_session_factory(engine)()
     yield session
     session.close()
     engine.dispose()
@@ -259,3 +273,27 @@ def test_importing_a_newer_release_rebuilds_the_cached_space(session: Session, t
     assert (
         planning_service.transition_index(taxonomy="esco", data_dir=tmp_path, session=session).space is second
     )
+
+
+@pytest.mark.slow
+def test_the_cli_reads_the_database_when_it_holds_the_releases_and_says_when_it_falls_back(
+    official_url: str, fresh_database_url: str, shared_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = typer.Typer()
+    planning_cli.register(app)
+    monkeypatch.setenv("BRIDGEWAY_DATA_DIR", str(shared_data_dir))
+    outputs = {}
+    for name, url in (("imported", official_url), ("empty", fresh_database_url)):
+        monkeypatch.setenv("BRIDGEWAY_DATABASE_URL", url)
+        monkeypatch.setattr(kit_cli, "_settings", None)
+        outputs[name] = CliRunner().invoke(
+            app, ["transitions", "--taxonomy", "noc", "--from", "31301", "--top", "5", "--json"]
+        )
+
+    assert outputs["imported"].exit_code == outputs["empty"].exit_code == 0
+    assert outputs["imported"].stderr == ""
+    assert outputs["empty"].stderr.strip() == (
+        "note: the database holds no oasis, cops release; reading noc from the official files "
+        "(import them with `bridgeway data import-all`)"
+    )
+    assert json.loads(outputs["imported"].stdout) == json.loads(outputs["empty"].stdout)

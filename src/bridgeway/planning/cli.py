@@ -47,11 +47,12 @@ def with_space(taxonomy: str, work: Callable[[Session | None], T]) -> T:
                 return work(session)
         reason = f"the database holds no {', '.join(missing)} release"
     except (OperationalError, ProgrammingError) as exc:
-        reason = f"the database cannot be read ({type(exc.orig).__name__ if exc.orig else 'error'})"
+        reason = f"the database cannot be read ({str(exc.orig or exc).splitlines()[0]})"
     err_console.print(
         f"note: {reason}; reading {taxonomy} from the official files (import them with "
         "`bridgeway data import-all`)",
         highlight=False,
+        soft_wrap=True,
     )
     return work(None)
 

@@ -11,6 +11,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -187,27 +188,42 @@ def noc_space(
             weights.append(value / 5.0)
             levels.append(value)
     outlooks = [outlook_from_cops([(c[:5], 1.0)], canada.cops, "NOC 2021→") for c in codes]
-    zone = [TEER_ZONE.get(c[1], float("nan")) for c in codes]
-    reg = [c in canada.regulation for c in codes]
-    return build_space(
+    return _rated_space(
         taxonomy="noc",
         codes=codes,
         titles=titles,
         competency_ids=comp_ids,
         competency_labels=[c.split(":", 2)[2] for c in comp_ids],
+        cells=(rows, cols, weights, levels),
+        zone=[TEER_ZONE.get(c[1], float("nan")) for c in codes],
+        outlooks=outlooks,
+        regulated=[c in canada.regulation for c in codes],
+        licence_notes=[canada.regulation.get(c, "") for c in codes],
+        level_scale=5.0,
+        groups={"noc_minor": np.array([c[:3] for c in codes])},
+        sources=sources,
+    )
+
+
+def _rated_space(
+    *,
+    cells: tuple[list[int], list[int], list[float], list[float]],
+    zone: list[float],
+    regulated: list[bool],
+    **fields: Any,
+) -> OccupationSpace:
+    """A rated taxonomy's space: every requirement RATED, the CLB need from zone and licence."""
+    rows, cols, weights, levels = cells
+    return build_space(
         rows=rows,
         cols=cols,
         weights=weights,
         levels=levels,
         kinds=[RATED] * len(rows),
         job_zone=zone,
-        outlooks=outlooks,
-        regulated=reg,
-        licence_notes=[canada.regulation.get(c, "") for c in codes],
-        clb_required=_clb(zone, reg),
-        level_scale=5.0,
-        groups={"noc_minor": np.array([c[:3] for c in codes])},
-        sources=sources,
+        regulated=regulated,
+        clb_required=_clb(zone, regulated),
+        **fields,
     )
 
 
@@ -242,23 +258,17 @@ def onet_space(
         top = max(weighted, key=lambda nw: nw[1])[0] if weighted else ""
         reg.append(top in regulated_noc)
         notes.append(regulated_noc.get(top, ""))
-    zone = [zones.get(c, float("nan")) for c in codes]
-    return build_space(
+    return _rated_space(
         taxonomy="onet",
         codes=codes,
         titles=titles,
         competency_ids=[f"onet:{c}" for c in comp_ids],
         competency_labels=[element_names[c] for c in comp_ids],
-        rows=rows,
-        cols=cols,
-        weights=weights,
-        levels=levels,
-        kinds=[RATED] * len(rows),
-        job_zone=zone,
+        cells=(rows, cols, weights, levels),
+        zone=[zones.get(c, float("nan")) for c in codes],
         outlooks=outlooks,
         regulated=reg,
         licence_notes=notes,
-        clb_required=_clb(zone, reg),
         level_scale=7.0,
         groups={"soc_minor": np.array([c[:5] for c in codes])},
         sources=sources,
