@@ -15,6 +15,32 @@ def profile_of(session: Session, learner_id: str) -> LearnerProfileRecord | None
     ).first()
 
 
+def profiles_of(session: Session, learner_ids: list[str]) -> list[LearnerProfileRecord]:
+    """Return the stored profiles of these learners (those who saved one)."""
+    if not learner_ids:
+        return []
+    return list(
+        session.scalars(select(LearnerProfileRecord).where(LearnerProfileRecord.learner_id.in_(learner_ids)))
+    )
+
+
+def note_times(
+    session: Session, *, learner_ids: list[str], institution_id: str | None
+) -> list[tuple[str, object]]:
+    """Return (learner id, created at) of every note about these learners written in one institution."""
+    if not learner_ids:
+        return []
+    query = select(AdvisorNote.learner_id, AdvisorNote.created_at).where(
+        AdvisorNote.learner_id.in_(learner_ids)
+    )
+    query = query.where(
+        AdvisorNote.institution_id.is_(None)
+        if institution_id is None
+        else AdvisorNote.institution_id == institution_id
+    )
+    return [(str(row[0]), row[1]) for row in session.execute(query)]
+
+
 def notes_about(session: Session, *, learner_id: str, institution_id: str | None) -> list[AdvisorNote]:
     """Return the notes about a learner written in one institution (or by the author without one), newest first."""
     query = select(AdvisorNote).where(AdvisorNote.learner_id == learner_id)

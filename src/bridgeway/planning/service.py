@@ -31,7 +31,7 @@ from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import load_space, missing_releases, onet_crosswalk, space_for
+from bridgeway.planning.sources import competency_id, load_space, missing_releases, onet_crosswalk, space_for
 
 _indexes: dict[int, TransitionIndex] = {}  # by id of the space; a few kept (database and files, per taxonomy)
 _INDEXES_KEPT = 6
@@ -335,7 +335,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def catalog_from_database(session: Session, *, institution_id: str | None = None) -> Catalog:
-    """The published catalogue (one institution's or all) as planner records, competencies by taxonomy id/URI."""
+    """The published catalogue (one institution's or all) as planner records, competencies by planning id."""
     from bridgeway.catalog import service as catalog_service
     from bridgeway.taxonomy.models import Competency
 
@@ -345,7 +345,7 @@ def catalog_from_database(session: Session, *, institution_id: str | None = None
         for cid in r.competency_ids:
             if cid not in codes:
                 comp = session.get(Competency, cid)
-                codes[cid] = (comp.uri or comp.code) if comp is not None else cid
+                codes[cid] = competency_id(comp) if comp is not None else cid
     opportunities = [
         Opportunity(
             id=r.opportunity_id,
@@ -542,6 +542,39 @@ def clients(session: Session, *, viewer: Any) -> list[Any]:
     ids = accounts_service.consenting_learner_ids(session, viewer=viewer)
     users = [session.get(User, i) for i in ids]
     return sorted((u for u in users if u is not None and u.deleted_at is None), key=lambda u: u.display_name)
+
+
+def client_overview(session: Session, *, viewer: Any) -> list[dict[str, Any]]:
+    """The viewer's consenting clients with their latest activity (profile saved, notes), most recent first."""
+    from bridgeway.planning import repository
+
+    users = clients(session, viewer=viewer)
+    ids = [u.id for u in users]
+    profiles = {r.learner_id: r for r in repository.profiles_of(session, ids)}
+    notes: dict[str, list[Any]] = {}
+    for learner_id, created_at in repository.note_times(
+        session, learner_ids=ids, institution_id=viewer.institution_id
+    ):
+        notes.setdefault(learner_id, []).append(created_at)
+    rows = []
+    for u in users:
+        record = profiles.get(u.id)
+        last_note = max(notes.get(u.id, []), default=None)
+        updated = record.updated_at if record is not None else None
+        rows.append(
+            {
+                "id": u.id,
+                "name": u.display_name,
+                "email": u.email,
+                "profile_updated_at": updated,
+                "competencies": len(record.data.get("competencies", [])) if record is not None else 0,
+                "notes": len(notes.get(u.id, [])),
+                "last_note_at": last_note,
+                "latest": max((t for t in (updated, last_note) if t is not None), default=None),
+            }
+        )
+    rows.sort(key=lambda r: (r["latest"] is None, -(r["latest"].timestamp() if r["latest"] else 0), r["name"]))
+    return rows
 
 
 def workforce_gaps(

@@ -1,10 +1,10 @@
-"""The advisor's planning pages: clients who consented, their options, gaps and pathway, and notes."""
+"""The advisor's planning pages: clients who consented with their latest activity; their options, gaps, pathway."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -14,39 +14,58 @@ from bridgeway.accounts.policy import RoutePolicy, allow
 from bridgeway.kit.http import DbSession, render
 from bridgeway.planning import service
 from bridgeway.planning.pages import common
+from bridgeway.planning.pages.gaps import show_gaps
+from bridgeway.planning.pages.options import OptionFilters, show_options
+from bridgeway.planning.pages.pathway import ObjectiveChoice, show_pathway
+from bridgeway.planning.schemas import LearnerProfile
 
 router = APIRouter(include_in_schema=False)
 Advisor = Annotated[Principal, Depends(require(Role.ADVISOR))]
+Text = Annotated[str | None, Query(max_length=300)]
+RETURN_TO = {"options": "", "gaps": "/gaps", "pathway": "/pathway"}
 
 
-def _client(session: Session, principal: Principal, learner_id: str) -> tuple[dict[str, str], str]:
-    """The client (404 unknown, 403 without consent) as the pages' subject, and the pages' base path."""
+def _client(
+    session: Session, principal: Principal, learner_id: str
+) -> tuple[common.Subject, LearnerProfile, dict[str, Any]]:
+    """The client (404 unknown, 403 without consent), their profile, and the notes panel's context."""
     user = service.check_can_view(session, learner_id=learner_id, viewer=principal)
     name = user.display_name if user is not None else principal.display_name
-    return {"id": learner_id, "name": name, "self": ""}, f"/planning/clients/{learner_id}"
+    subject = common.Subject(id=learner_id, name=name, is_self=False, base=f"/planning/clients/{learner_id}")
+    profile, updated_at = service.stored_profile(session, learner_id=learner_id)
+    notes = service.list_notes(session, viewer=principal, learner_id=learner_id)
+    return subject, profile, {"notes": notes, "updated_at": updated_at, "advisor": True}
 
 
 @router.get("/planning/clients", response_class=HTMLResponse)
 def client_list(request: Request, session: DbSession, principal: Advisor) -> HTMLResponse:
-    """The learners who let the advisor (or the advisor's institution) see their profile."""
-    return render(request, "planning/clients.html", {"clients": service.clients(session, viewer=principal)})
+    """The learners who let the advisor (or the advisor's institution) see their profile, latest activity first."""
+    return render(
+        request, "planning/clients.html", {"clients": service.client_overview(session, viewer=principal)}
+    )
 
 
 @router.get("/planning/clients/{learner_id}", response_class=HTMLResponse)
 def client_options(
-    request: Request, session: DbSession, principal: Advisor, learner_id: str, taxonomy: str = "esco"
+    request: Request,
+    session: DbSession,
+    principal: Advisor,
+    learner_id: str,
+    taxonomy: Text = "esco",
+    tier: Text = None,
+    prospects: Text = None,
+    licence: Text = None,
+    page: Annotated[int | None, Query(ge=1, le=1000)] = None,
 ) -> HTMLResponse:
     """A client's options, with the advisor's notes."""
-    subject, base = _client(session, principal, learner_id)
-    profile, updated_at = service.stored_profile(session, learner_id=learner_id)
-    notes = service.list_notes(session, viewer=principal, learner_id=learner_id)
-    return common.show_options(
+    subject, profile, extra = _client(session, principal, learner_id)
+    return show_options(
         request,
         profile,
-        base=base,
         subject=subject,
         taxonomy=common.clean_taxonomy(taxonomy),
-        extra={"notes": notes, "updated_at": updated_at, "advisor": True},
+        filters=OptionFilters.parse(tier, prospects, licence, page),
+        extra={**extra, "back": "options"},
     )
 
 
@@ -56,14 +75,18 @@ def client_gaps(
     session: DbSession,
     principal: Advisor,
     learner_id: str,
-    target: str | None = None,
-    taxonomy: str = "esco",
+    target: Text = None,
+    taxonomy: Text = "esco",
 ) -> HTMLResponse:
-    """A client's gaps for a target occupation."""
-    subject, base = _client(session, principal, learner_id)
-    profile, _ = service.stored_profile(session, learner_id=learner_id)
-    return common.show_gaps(
-        request, profile, base=base, subject=subject, taxonomy=common.clean_taxonomy(taxonomy), target=target
+    """A client's gaps for a target occupation, with the advisor's notes."""
+    subject, profile, extra = _client(session, principal, learner_id)
+    return show_gaps(
+        request,
+        profile,
+        subject=subject,
+        taxonomy=common.clean_taxonomy(taxonomy),
+        target=target,
+        extra={**extra, "back": "gaps"},
     )
 
 
@@ -73,32 +96,41 @@ def client_pathway(
     session: DbSession,
     principal: Advisor,
     learner_id: str,
-    target: str | None = None,
-    taxonomy: str = "esco",
-    institution_id: str | None = None,
+    target: Text = None,
+    taxonomy: Text = "esco",
+    institution_id: Annotated[str | None, Query(max_length=36)] = None,
+    objective: Text = None,
+    mix: Annotated[int | None, Query(ge=0, le=100)] = None,
 ) -> HTMLResponse:
-    """A client's pathway to a target."""
-    subject, base = _client(session, principal, learner_id)
-    profile, _ = service.stored_profile(session, learner_id=learner_id)
-    return common.show_pathway(
+    """A client's pathway to a target for the chosen objective, with the advisor's notes."""
+    subject, profile, extra = _client(session, principal, learner_id)
+    return show_pathway(
         request,
         session,
         profile,
-        base=base,
         subject=subject,
         taxonomy=common.clean_taxonomy(taxonomy),
         target=target,
         institution_id=institution_id,
+        choice=ObjectiveChoice.parse(objective, mix),
+        extra={**extra, "back": "pathway"},
     )
 
 
 @router.post("/planning/clients/{learner_id}/notes")
 def add_note(
-    session: DbSession, principal: Advisor, learner_id: str, body: Annotated[str, Form(max_length=10_000)]
+    session: DbSession,
+    principal: Advisor,
+    learner_id: str,
+    body: Annotated[str, Form(max_length=10_000)],
+    back: Annotated[str, Form(max_length=20)] = "options",
+    query: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    """Keep a free-text note about the client."""
+    """Keep a free-text note about the client, then return to the page it was written on."""
     service.add_note(session, actor=principal, learner_id=learner_id, body=body)
-    return RedirectResponse(f"/planning/clients/{learner_id}#notes", status_code=303)
+    path = f"/planning/clients/{learner_id}{RETURN_TO.get(back, '')}"
+    suffix = f"?{query}" if query and not query.startswith(("/", "\\")) and "://" not in query else ""
+    return RedirectResponse(f"{path}{suffix}#notes", status_code=303)
 
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {

@@ -1,27 +1,41 @@
-"""What the learner's and the advisor's planning pages share: options, gaps and pathway views of one profile."""
+"""What the learner's and the advisor's planning pages share: who the page is about, the taxonomy, the target."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from bridgeway.accounts import service as accounts_service
-from bridgeway.kit.http import render
 from bridgeway.planning import service
-from bridgeway.planning.errors import EmptyProfile, NoFeasiblePlan
+from bridgeway.planning.engine import learner as learner_engine
+from bridgeway.planning.errors import EmptyProfile, UnknownOccupation
 from bridgeway.planning.schemas import EvidenceKind, LearnerProfile, Schedule
 
 TAXONOMIES = ("esco", "noc", "onet")
+TAXONOMY_NAMES = {"esco": "ESCO", "noc": "NOC 2021 / OaSIS", "onet": "O*NET"}
 STATUS_WORDS = {
     "met": "Met: your evidence is strong enough.",
     "partly": "Partly met: you have some evidence, but not enough (or not at the level required).",
     "missing": "Missing: nothing in your profile shows this yet.",
 }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose planning the page shows: the learner themself, or an advisor's client."""
+
+    id: str
+    name: str
+    is_self: bool
+    base: str
+
+    @property
+    def self(self) -> str:
+        """'yes' for the learner's own pages (templates test it as a flag)."""
+        return "yes" if self.is_self else ""
 
 
 def data_dir(request: Request) -> Path:
@@ -34,132 +48,85 @@ def clean_taxonomy(value: str | None) -> str:
     return value if value in TAXONOMIES else "esco"
 
 
-def show_options(
-    request: Request,
-    profile: LearnerProfile,
-    *,
-    base: str,
-    subject: dict[str, Any],
-    taxonomy: str,
-    extra: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    """Ranked occupations with tier, outlook in plain words and readiness (share of requirements held)."""
-    recs: list[dict[str, Any]] = []
-    empty = not profile.competencies
-    if not empty:
-        try:
-            report = service.rank_transitions(
-                taxonomy=taxonomy, profile=profile, top=15, data_dir=data_dir(request)
-            )
-        except EmptyProfile:
-            empty = True
-        else:
-            for rec in service.to_jsonable(report)["recommendations"]:
-                rec["outlook_words"] = service.outlook_in_words(rec["outlook"])
-                rec["readiness_pct"] = round(100 * rec["coverage"])
-                recs.append(rec)
-    return render(
-        request,
-        "planning/options.html",
-        {
-            "recs": recs,
-            "empty": empty,
-            "base": base,
-            "subject": subject,
-            "taxonomy": taxonomy,
-            "taxonomies": TAXONOMIES,
-            **(extra or {}),
-        },
-    )
+def locale(request: Request) -> str:
+    """The page's language (en or fr)."""
+    return str(getattr(request.state, "locale", "en"))
 
 
-def show_gaps(
-    request: Request,
-    profile: LearnerProfile,
-    *,
-    base: str,
-    subject: dict[str, Any],
-    taxonomy: str,
-    target: str | None,
-) -> HTMLResponse:
-    """Every requirement line of the target with its source, status and evidence, explained."""
-    analysis = None
-    if target and profile.competencies:
-        report = service.gap_analysis(
-            taxonomy=taxonomy, code=target, profile=profile, data_dir=data_dir(request)
+def resolve_target(request: Request, taxonomy: str, text: str | None) -> str | None:
+    """The occupation code for what was typed: a code, URI or UUID, or else an exact title (any case)."""
+    wanted = (text or "").strip()
+    if not wanted:
+        return None
+    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request)).space
+    try:
+        return space.codes[learner_engine.resolve_occupation(space, wanted)]
+    except UnknownOccupation:
+        lowered = wanted.casefold()
+        for code, title in zip(space.codes, space.titles, strict=True):
+            if title.casefold() == lowered:
+                return code
+        raise
+
+
+def find_target(
+    request: Request, profile: LearnerProfile, taxonomy: str, target: str | None
+) -> tuple[str | None, str | None, int]:
+    """(code, error, status): the target's code when the profile can be analysed, else why not (404 unknown)."""
+    if not target or not profile.competencies:
+        return None, None, 200
+    try:
+        return resolve_target(request, taxonomy, target), None, 200
+    except UnknownOccupation as exc:
+        return None, exc.message, 404
+
+
+def target_label(request: Request, taxonomy: str, code: str | None) -> str | None:
+    """The occupation's title when no other occupation of the taxonomy shares it (typing it back finds it)."""
+    if not code:
+        return None
+    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request)).space
+    row = space.occupation_index(code)
+    if row is None:
+        return None
+    title = space.titles[row]
+    return title if sum(1 for t in space.titles if t.casefold() == title.casefold()) == 1 else None
+
+
+def claims_by_taxonomy(profile: LearnerProfile) -> dict[str, int]:
+    """How many of the profile's claims each taxonomy can read (OaSIS ids for NOC, O*NET ids, ESCO otherwise)."""
+    counts = dict.fromkeys(TAXONOMIES, 0)
+    for claim in profile.competencies:
+        key = "noc" if claim.id.startswith("oasis:") else "onet" if claim.id.startswith("onet:") else "esco"
+        counts[key] += 1
+    return counts
+
+
+def suggestions(
+    request: Request, profile: LearnerProfile, taxonomy: str, top: int = 8
+) -> list[dict[str, str]]:
+    """The learner's closest occupations as (code, title) pairs, to pick a target from; none when unreadable."""
+    if not profile.competencies:
+        return []
+    try:
+        report = service.rank_transitions(
+            taxonomy=taxonomy, profile=profile, top=top, explain=False, data_dir=data_dir(request)
         )
-        analysis = service.to_jsonable(report)
-    return render(
-        request,
-        "planning/gaps.html",
-        {
-            "analysis": analysis,
-            "target": target or "",
-            "base": base,
-            "subject": subject,
-            "taxonomy": taxonomy,
-            "taxonomies": TAXONOMIES,
-            "empty": not profile.competencies,
-            "status_words": STATUS_WORDS,
-        },
-    )
+    except EmptyProfile:
+        return []
+    return [{"code": r.code, "title": r.title} for r in report.recommendations]
 
 
-def show_pathway(
-    request: Request,
-    session: Session,
-    profile: LearnerProfile,
-    *,
-    base: str,
-    subject: dict[str, Any],
-    taxonomy: str,
-    target: str | None,
-    institution_id: str | None,
-) -> HTMLResponse:
-    """A week-by-week timeline, with the fastest and cheapest plans side by side."""
-    report = None
-    infeasible: dict[str, Any] | None = None
-    status = 200
-    if target and profile.competencies:
-        catalog = service.catalog_from_database(session, institution_id=institution_id or None)
-        try:
-            planned = service.plan(
-                profile=profile, taxonomy=taxonomy, target=target, catalog=catalog, data_dir=data_dir(request)
-            )
-        except NoFeasiblePlan as exc:
-            infeasible = {"message": exc.message, "detail": exc.detail}
-            status = 422
-        else:
-            report = service.to_jsonable(planned)
-            alts = report["result"]["alternatives"]
-            report["columns"] = [("Recommended plan", report["result"]["plan"])] + [
-                (name, alts[key])
-                for key, name in (("fastest", "Fastest"), ("cheapest", "Cheapest"))
-                if key in alts
-            ]
-            plan = report["result"]["plan"]
-            peak = max((w["hours"] for w in plan["weeks"]), default=0) or 1
-            report["peak_hours"] = peak
-            report["titles"] = {i["id"]: i["title"] or i["id"] for alt in alts.values() for i in alt["items"]}
-            report["titles"].update({i["id"]: i["title"] or i["id"] for i in plan["items"]})
-    institutions = accounts_service.list_institutions(session)
-    return render(
-        request,
-        "planning/pathway.html",
-        {
-            "report": report,
-            "infeasible": infeasible,
-            "target": target or "",
-            "base": base,
-            "subject": subject,
-            "taxonomy": taxonomy,
-            "taxonomies": TAXONOMIES,
-            "empty": not profile.competencies,
-            "institutions": institutions,
-            "institution_id": institution_id or "",
-        },
-        status_code=status,
-    )
+def base_context(subject: Subject, taxonomy: str, target: str | None) -> dict[str, Any]:
+    """What every planning page template needs: the subject, the base path, the taxonomy and the target."""
+    return {
+        "subject": subject,
+        "base": subject.base,
+        "taxonomy": taxonomy,
+        "taxonomies": TAXONOMIES,
+        "taxonomy_names": TAXONOMY_NAMES,
+        "target": target or "",
+    }
 
 
 def profile_form_values(profile: LearnerProfile) -> dict[str, Any]:

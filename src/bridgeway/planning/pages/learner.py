@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bridgeway.accounts.deps import require
@@ -14,50 +14,54 @@ from bridgeway.kit.http import DbSession, render
 from bridgeway.planning import service
 from bridgeway.planning.errors import InvalidProfile
 from bridgeway.planning.pages import common
+from bridgeway.planning.pages.gaps import show_gaps
+from bridgeway.planning.pages.options import OptionFilters, show_options
+from bridgeway.planning.pages.pathway import ObjectiveChoice, show_pathway
 from bridgeway.planning.schemas import EvidenceKind, Schedule
 
 router = APIRouter(include_in_schema=False)
 Learner = Annotated[Principal, Depends(require(Role.LEARNER))]
 BASE = "/planning"
+Text = Annotated[str | None, Query(max_length=300)]
+Page = Annotated[int | None, Query(ge=1, le=1000)]
+Mix = Annotated[int | None, Query(ge=0, le=100)]
 
 
-def _me(principal: Principal) -> dict[str, str]:
-    return {"id": principal.user_id, "name": principal.display_name, "self": "yes"}
+def _me(principal: Principal) -> common.Subject:
+    return common.Subject(id=principal.user_id, name=principal.display_name, is_self=True, base=BASE)
 
 
 @router.get("/planning", response_class=HTMLResponse)
 def my_options(
-    request: Request, session: DbSession, principal: Learner, taxonomy: str = "esco"
+    request: Request,
+    session: DbSession,
+    principal: Learner,
+    taxonomy: Text = "esco",
+    tier: Text = None,
+    prospects: Text = None,
+    licence: Text = None,
+    page: Page = None,
 ) -> HTMLResponse:
-    """My options: occupations within reach, ranked, with tier, outlook and readiness."""
+    """My options: occupations within reach, ranked, with tier, outlook, readiness and licence; filtered, paged."""
     profile, updated_at = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_options(
+    return show_options(
         request,
         profile,
-        base=BASE,
         subject=_me(principal),
         taxonomy=common.clean_taxonomy(taxonomy),
+        filters=OptionFilters.parse(tier, prospects, licence, page),
         extra={"updated_at": updated_at},
     )
 
 
 @router.get("/planning/gaps", response_class=HTMLResponse)
 def my_gaps(
-    request: Request,
-    session: DbSession,
-    principal: Learner,
-    target: str | None = None,
-    taxonomy: str = "esco",
+    request: Request, session: DbSession, principal: Learner, target: Text = None, taxonomy: Text = "esco"
 ) -> HTMLResponse:
     """My gaps for a target occupation, each requirement line explained."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_gaps(
-        request,
-        profile,
-        base=BASE,
-        subject=_me(principal),
-        taxonomy=common.clean_taxonomy(taxonomy),
-        target=target,
+    return show_gaps(
+        request, profile, subject=_me(principal), taxonomy=common.clean_taxonomy(taxonomy), target=target
     )
 
 
@@ -66,21 +70,23 @@ def my_pathway(
     request: Request,
     session: DbSession,
     principal: Learner,
-    target: str | None = None,
-    taxonomy: str = "esco",
-    institution_id: str | None = None,
+    target: Text = None,
+    taxonomy: Text = "esco",
+    institution_id: Annotated[str | None, Query(max_length=36)] = None,
+    objective: Text = None,
+    mix: Mix = None,
 ) -> HTMLResponse:
-    """My pathway to a target: week-by-week timeline, fastest and cheapest side by side."""
+    """My pathway to a target for the objective I pick: timeline, credentials, supports, alternatives."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
-    return common.show_pathway(
+    return show_pathway(
         request,
         session,
         profile,
-        base=BASE,
         subject=_me(principal),
         taxonomy=common.clean_taxonomy(taxonomy),
         target=target,
         institution_id=institution_id,
+        choice=ObjectiveChoice.parse(objective, mix),
     )
 
 
@@ -134,20 +140,8 @@ async def save_profile(request: Request, session: DbSession, principal: Learner)
         service.save_profile(session, actor=principal, data=data)
     except InvalidProfile as exc:
         values = common.profile_form_values(current)
-        values.update(
-            {
-                k: form.get(k) or ""
-                for k in (
-                    "competencies",
-                    "budget",
-                    "hours_per_week",
-                    "start_date",
-                    "region",
-                    "deadline_weeks",
-                    "previous_occupation",
-                )
-            }
-        )
+        fields = ("competencies", "budget", "hours_per_week", "start_date", "region", "deadline_weeks")
+        values.update({k: form.get(k) or "" for k in (*fields, "previous_occupation")})
         return _profile_page(request, values, error=exc.message, status_code=422)
     return RedirectResponse("/planning/profile?saved=1", status_code=303)
 
