@@ -177,3 +177,16 @@ EXAMPLES["POST /plar/cases/{case_id}/self-assessment"] = lambda session, owner: 
     "path": _own_case(session, owner),
     "form": {"rating_0": "3"},
 }
+EXAMPLES.update(
+    {
+        "POST /plar/cases/{case_id}/evidence": lambda session, owner: {
+            "path": _own_case(session, owner),
+            "form": {"competency_uri": URI, "evidence_ids": "none"},
+        },
+        "POST /plar/cases/{case_id}/evidence/upload": lambda session, owner: {
+            "path": _own_case(session, owner),
+            "form": {"competency_uri": URI},
+        },
+        "POST /plar/cases/{case_id}/credentials": _staff_case,
+    }
+)

@@ -290,3 +290,62 @@ def advanced_standing(
 def gaps(target_uris: Sequence[str], results: Mapping[str, Result]) -> list[str]:
     """Return the target competencies not (fully) recognised, in target order, for the planner."""
     return [u for u in target_uris if results.get(u) is not Result.RECOGNISED]
+
+
+# --- who hears of a step ---------------------------------------------------------------------------------------
+
+REQUESTED_EVENT = "requested"  # the learner opened the case (not a transition of TRANSITIONS)
+
+# parties told of a step besides whoever must act next (WAITING_ON of the state the step leads to)
+INFORMED: dict[str, tuple[Party, ...]] = {
+    Action.REFUSE_ELIGIBILITY.value: (Party.LEARNER,),
+    Action.CHOOSE_METHODS.value: (Party.ASSESSOR, Party.LEARNER),
+    Action.RECORD_FEE.value: (Party.LEARNER,),
+    Action.COMPLETE_ASSESSMENT.value: (Party.LEARNER,),
+    Action.MODERATE_AGREE.value: (Party.LEARNER,),
+    Action.APPEAL.value: (Party.ADVISOR,),
+    Action.UPHOLD_APPEAL.value: (Party.LEARNER,),
+    Action.DISMISS_APPEAL.value: (Party.LEARNER,),
+}
+
+
+def parties_to_notify(event: str, new_state: CaseState) -> tuple[Party, ...]:
+    """Return who hears of a step: whoever must act next first, then the parties the step concerns."""
+    parties = [WAITING_ON[new_state], *INFORMED.get(event, ())]
+    return tuple(dict.fromkeys(p for p in parties if p is not Party.NOBODY))
+
+
+# --- the program's courses from the catalogue --------------------------------------------------------------------
+
+HOURS_PER_CREDIT = 15.0  # Canadian college convention: one credit per 15 hours of instruction
+
+
+def course_credits(credit_value: float | None, hours: float) -> float:
+    """Return a course's credits: its own credit value, else one per 15 hours, to the half credit (0.5–100)."""
+    if credit_value is not None and credit_value > 0:
+        return min(float(credit_value), 100.0)
+    return _half(hours / HOURS_PER_CREDIT)
+
+
+def _half(credits: float) -> float:
+    return min(max(round(credits * 2) / 2, 0.5), 100.0)
+
+
+def apportion_credits(
+    program_credits: float | None, parts: Sequence[tuple[float | None, float]]
+) -> list[float]:
+    """Return the credits of each part (credit value, hours) of a program toward its advanced placement.
+
+    Credit courses keep their credit value; the other parts share what remains of the program's credits in
+    proportion to their hours, to the half credit. Without program credits (or nothing left to share, or no
+    hours), a part counts one credit per 15 hours.
+    """
+    fixed = sum(c for c, _ in parts if c is not None and c > 0)
+    shared = [h for c, h in parts if not (c is not None and c > 0)]
+    remaining = (program_credits or 0.0) - fixed
+    hours = sum(shared)
+    if not program_credits or remaining <= 0 or hours <= 0:
+        return [course_credits(c, h) for c, h in parts]
+    return [
+        course_credits(c, h) if c is not None and c > 0 else _half(remaining * h / hours) for c, h in parts
+    ]

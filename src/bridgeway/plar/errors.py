@@ -70,3 +70,15 @@ class EvidenceFileMissing(BridgewayError):
 
     status_code = 410
     code = "evidence_file_missing"
+
+
+class CredentialRefused(InvalidInput):
+    """An uploaded credential is malformed, tampered, signed by an unknown key, expired or not yet valid."""
+
+    code = "credential_refused"
+
+
+class CredentialAlreadyInPortfolio(Conflict):
+    """The same credential is already in the learner's portfolio."""
+
+    code = "credential_already_in_portfolio"

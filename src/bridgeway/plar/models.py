@@ -148,3 +148,35 @@ class CaseCompetency(Base):
     credential_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     case: Mapped[RecognitionCase] = relationship(back_populates="competencies", lazy="raise")
+
+
+class PortfolioCredential(Base):
+    """A verifiable credential the learner added to their portfolio, checked on upload and re-checked on view.
+
+    Its JSON bytes are an evidence document (content-addressed like the others, so it can back a case);
+    this row keeps what was found in it and the outcome of the latest check.
+    """
+
+    __tablename__ = "plar_portfolio_credential"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    learner_user_id: Mapped[str] = mapped_column(ForeignKey(_USER, ondelete="CASCADE"), index=True)
+    evidence_id: Mapped[str] = mapped_column(ForeignKey("plar_evidence.id", ondelete="CASCADE"), unique=True)
+    credential_ref: Mapped[str | None] = mapped_column(String(500), nullable=True)  # the credential's own id
+    issuer_id: Mapped[str] = mapped_column(String(500))
+    issuer_name: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    achievement_name: Mapped[str] = mapped_column(String(500))
+    achievement_description: Mapped[str] = mapped_column(Text, default="")
+    # [{name, url, code, framework, type, competency_id}] from the achievement's alignments
+    alignments: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    valid_from: Mapped[datetime | None] = mapped_column(TZDateTime, nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(TZDateTime, nullable=True)
+    issued_by_bridgeway_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # the credential names this learner (True), someone else (False) or nobody (None)
+    recipient_match: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(32))  # vc VerificationStatus of the latest check
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    checked_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    outcome_changed_at: Mapped[datetime | None] = mapped_column(TZDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

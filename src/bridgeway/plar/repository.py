@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from bridgeway.plar.models import (
     EvidenceDocument,
     LanguageResult,
+    PortfolioCredential,
     PriorCredential,
     RecognitionCase,
     SelfAssessment,
@@ -89,3 +90,50 @@ def caseload(
     if states is not None:
         stmt = stmt.where(RecognitionCase.state.in_(list(states)))
     return list(session.scalars(stmt.order_by(RecognitionCase.state_changed_at)))
+
+
+# --- verifiable credentials in the portfolio, evidence files (plar/service/credentials.py, evidence.py) --------
+
+
+def credentials_of(session: Session, learner_id: str) -> list[PortfolioCredential]:
+    """Return the verifiable credentials of a learner's portfolio, oldest first."""
+    return list(
+        session.scalars(
+            select(PortfolioCredential)
+            .where(PortfolioCredential.learner_user_id == learner_id)
+            .order_by(PortfolioCredential.created_at, PortfolioCredential.id)
+        )
+    )
+
+
+def credential_entry(session: Session, entry_id: str) -> PortfolioCredential | None:
+    """Return one portfolio credential by id."""
+    return session.get(PortfolioCredential, entry_id)
+
+
+def credential_of_evidence(session: Session, evidence_id: str) -> PortfolioCredential | None:
+    """Return the portfolio credential whose bytes are this evidence document, if any."""
+    return session.scalar(select(PortfolioCredential).where(PortfolioCredential.evidence_id == evidence_id))
+
+
+def same_credential(
+    session: Session, learner_id: str, *, sha256: str, credential_ref: str | None
+) -> PortfolioCredential | None:
+    """Return the learner's portfolio credential with the same bytes or the same credential id, if any."""
+    stmt = (
+        select(PortfolioCredential)
+        .join(EvidenceDocument, EvidenceDocument.id == PortfolioCredential.evidence_id)
+        .where(PortfolioCredential.learner_user_id == learner_id)
+    )
+    match = EvidenceDocument.sha256 == sha256
+    if credential_ref:
+        match = or_(match, PortfolioCredential.credential_ref == credential_ref)
+    return session.scalars(stmt.where(match)).first()
+
+
+def referenced_digests(session: Session | Connection, digests: Iterable[str]) -> set[str]:
+    """Return which of these sha256 digests some evidence row (anyone's) still references."""
+    wanted = sorted(set(digests))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(EvidenceDocument.sha256).where(EvidenceDocument.sha256.in_(wanted))))

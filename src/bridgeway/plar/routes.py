@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
 from fastapi.responses import PlainTextResponse, Response
+from starlette.datastructures import UploadFile as _FormFile
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
@@ -15,6 +16,7 @@ from bridgeway.config import Settings
 from bridgeway.kit.http import DbSession
 from bridgeway.plar import schemas
 from bridgeway.plar.service import cases, evidence, outcomes, portfolio
+from bridgeway.plar.service import credentials as portfolio_credentials
 
 router = APIRouter(prefix="/plar", tags=["plar"])
 
@@ -59,15 +61,17 @@ EngineProvider = Annotated[Callable[[], Any], Depends(get_engine_provider)]
 
 
 @router.get("/portfolio", response_model=schemas.PortfolioRead)
-def my_portfolio(session: DbSession, principal: LearnerR) -> schemas.PortfolioRead:
-    """Return the caller's own portfolio."""
-    return portfolio.get(session, viewer=principal, learner_id=principal.user_id)
+def my_portfolio(session: DbSession, settings: SettingsDep, principal: LearnerR) -> schemas.PortfolioRead:
+    """Return the caller's own portfolio (its verifiable credentials are re-checked first)."""
+    return portfolio.get(session, viewer=principal, learner_id=principal.user_id, settings=settings)
 
 
 @router.get("/learners/{learner_id}/portfolio", response_model=schemas.PortfolioRead)
-def learner_portfolio(learner_id: str, session: DbSession, principal: StaffR) -> schemas.PortfolioRead:
-    """Return a learner's portfolio to staff the learner consented to."""
-    return portfolio.get(session, viewer=principal, learner_id=learner_id)
+def learner_portfolio(
+    learner_id: str, session: DbSession, settings: SettingsDep, principal: StaffR
+) -> schemas.PortfolioRead:
+    """Return a learner's portfolio to staff the learner consented to (credentials re-checked first)."""
+    return portfolio.get(session, viewer=principal, learner_id=learner_id, settings=settings)
 
 
 @router.post(
@@ -101,9 +105,11 @@ def rate(data: schemas.SelfAssessmentIn, session: DbSession, principal: LearnerW
 
 
 @router.delete("/portfolio/{kind}/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_entry(kind: str, entry_id: str, session: DbSession, principal: LearnerW) -> Response:
-    """Remove one of your portfolio entries (kind: work, education, languages, self-assessment, evidence)."""
-    portfolio.remove(session, actor=principal, kind=kind, entry_id=entry_id)
+def remove_entry(
+    kind: str, entry_id: str, session: DbSession, settings: SettingsDep, principal: LearnerW
+) -> Response:
+    """Remove one of your portfolio entries (kind: work, education, languages, self-assessment, evidence, credentials)."""
+    portfolio.remove(session, actor=principal, kind=kind, entry_id=entry_id, settings=settings)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -353,3 +359,66 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     f"GET {_P}/cases/{{case_id}}/credit.csv": allow(AD, AS, REG, L, scope=R, **_T),
     f"GET {_P}/cases/{{case_id}}/gaps": allow(AD, AS, REG, L, scope=R, **_T),
 }
+
+
+# --- verifiable credentials in the portfolio (checked on upload) ----------------------------------------------
+
+_CREDENTIAL_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "description": 'The credential itself, or {"credential": {...}}'}
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "credential": {"type": "string", "description": "The credential's JSON, pasted"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def credential_bytes(request: Request) -> tuple[bytes, str]:
+    """Return (the credential's bytes, a file name) from a JSON body or a form's `file` / `credential` field.
+
+    Nothing sent gives empty bytes, which the service refuses with its reason.
+    """
+    if not request.headers.get("content-type", "").startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    ):
+        return await request.body(), "credential.json"
+    form = await request.form(max_files=1, max_fields=10)
+    upload, pasted = form.get("file"), form.get("credential")
+    if isinstance(upload, _FormFile) and upload.filename:
+        return await upload.read(portfolio_credentials.MAX_CREDENTIAL_BYTES + 1), upload.filename
+    return (pasted if isinstance(pasted, str) else "").encode("utf-8"), "credential.json"
+
+
+@router.post(
+    "/portfolio/credentials",
+    response_model=schemas.PortfolioCredentialRead,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_CREDENTIAL_BODY,
+)
+async def add_credential(
+    request: Request, session: DbSession, settings: SettingsDep, principal: LearnerW
+) -> Any:
+    """Add a verifiable credential from any issuer (Open Badges 3.0 or VC 2.0 with a Data Integrity proof).
+
+    It is verified first (proof, issuer key, dates, status list); malformed, tampered, unknown-key, expired or
+    not-yet-valid credentials are refused with 422 `credential_refused` and each check in plain words.
+    """
+    content, filename = await credential_bytes(request)
+    row = portfolio_credentials.add(
+        session, settings=settings, actor=principal, content=content, filename=filename
+    )
+    return portfolio_credentials.read(row)
+
+
+ROUTE_POLICIES[f"POST {_P}/portfolio/credentials"] = allow(L, scope=W)

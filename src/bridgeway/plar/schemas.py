@@ -115,6 +115,81 @@ class EvidenceRead(_Out):
     created_at: datetime
 
 
+class CredentialAlignmentRead(BaseModel):
+    """One competency a credential is aligned to, with the id planning and cases use."""
+
+    name: str
+    url: str | None = None
+    code: str | None = None
+    framework: str | None = None
+    type: str | None = None
+    competency_id: str | None = Field(
+        default=None, description="ESCO URI, oasis:…, onet:…, noc:… or the alignment's URL"
+    )
+    taxonomy: str = Field(default="other", description="esco, oasis, onet, noc or other")
+
+
+class CredentialCheckRead(BaseModel):
+    """One check of a credential in plain words."""
+
+    name: str
+    passed: bool
+    words: str
+    message: str = ""
+
+
+class PortfolioCredentialRead(_Out):
+    """A verifiable credential in the portfolio with the outcome of its latest check."""
+
+    id: str
+    evidence_id: str
+    credential_ref: str | None
+    issuer_id: str
+    issuer_name: str | None
+    achievement_name: str
+    achievement_description: str
+    alignments: list[CredentialAlignmentRead]
+    valid_from: datetime | None
+    valid_until: datetime | None
+    issued_by_bridgeway_id: str | None
+    outcome: str
+    outcome_words: str = ""
+    counts_as_verified: bool = False
+    checks: list[CredentialCheckRead]
+    checked_at: datetime
+    outcome_changed_at: datetime | None
+    created_at: datetime
+
+
+class HeldCredentialRead(BaseModel):
+    """A credential Bridgeway issued to the learner (their wallet), as the portfolio shows it."""
+
+    id: str
+    institution_id: str
+    achievement_name: str
+    kind: str
+    status: str
+    issued_at: datetime
+    valid_until: datetime | None
+    alignments: list[CredentialAlignmentRead]
+
+
+class VerifiedCompetency(BaseModel):
+    """A competency aligned in one of the learner's currently valid credentials (evidence for planning)."""
+
+    competency_id: str
+    label: str
+    taxonomy: str
+    issuer_id: str
+    issuer_name: str | None
+    credential: str = Field(
+        description="portfolio:<entry id> for an uploaded credential, issued:<id> for ours"
+    )
+    achievement_name: str
+    awarded_on: date | None
+    evidence: str = "verified_credential"
+
+
 class PortfolioRead(BaseModel):
     learner_id: str
     work: list[WorkExperienceRead]
@@ -122,6 +197,8 @@ class PortfolioRead(BaseModel):
     languages: list[LanguageResultRead]
     self_assessment: list[SelfAssessmentRead]
     evidence: list[EvidenceRead]
+    credentials: list[PortfolioCredentialRead] = Field(default_factory=list)
+    issued_credentials: list[HeldCredentialRead] = Field(default_factory=list)
 
 
 class CourseIn(_In):

@@ -59,6 +59,7 @@ from bridgeway.accounts.service.users import (
     principal_for,
     reset_institution_user_password,
     roles_of,
+    staff_with_role,
     update_institution_user,
     user_state,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "revoke_api_token",
     "roles_of",
     "session_is_live",
+    "staff_with_role",
     "start_web_session",
     "unread_count",
     "update_institution_user",

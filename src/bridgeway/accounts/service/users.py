@@ -206,6 +206,14 @@ def get_user_by_email(session: Session, email: str) -> User:
     return user
 
 
+def staff_with_role(session: Session, *, institution_id: str, role: Role) -> list[User]:
+    """Return the active users of an institution who hold a role (e.g. whom to notify), by e-mail."""
+    users, _ = repository.list_users(
+        session, institution_id=institution_id, role=role.value, active=True, limit=1000
+    )
+    return users
+
+
 def roles_of(user: User) -> frozenset[Role]:
     """Return the roles a user holds."""
     return frozenset(Role(g.role) for g in user.role_grants)

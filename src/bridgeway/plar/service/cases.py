@@ -11,10 +11,11 @@ from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal, Role
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import BridgewayError, Forbidden, InvalidInput
+from bridgeway.kit.mail import MailSettings
 from bridgeway.plar import domain, errors, repository, schemas
 from bridgeway.plar.domain import Action, CaseState, Party
 from bridgeway.plar.models import CaseCompetency, EvidenceDocument, RecognitionCase, SelfAssessment
-from bridgeway.plar.service import portfolio
+from bridgeway.plar.service import notices, portfolio
 
 
 def state_of(case: RecognitionCase) -> dict[str, Any]:
@@ -85,8 +86,13 @@ def caseload(session: Session, *, actor: Principal, mine: bool = True) -> list[R
     return cases
 
 
-def request(session: Session, *, actor: Principal, data: schemas.CaseCreate) -> RecognitionCase:
-    """Open a case: the actor (a learner) asks an institution to recognise these competencies."""
+def request(
+    session: Session, *, actor: Principal, data: schemas.CaseCreate, settings: MailSettings | None = None
+) -> RecognitionCase:
+    """Open a case: the actor (a learner) asks an institution to recognise these competencies.
+
+    The institution's advisors are notified (in-app and e-mail, sent once the transaction commits).
+    """
     accounts_service.get_institution(session, data.institution_id)
     uris = [c.uri for c in data.competencies]
     if len(set(uris)) != len(uris):
@@ -122,6 +128,7 @@ def request(session: Session, *, actor: Principal, data: schemas.CaseCreate) -> 
         institution_id=case.institution_id,
         after=state_of(case),
     )
+    notices.after_step(session, case=case, event=domain.REQUESTED_EVENT, actor=actor, settings=settings)
     return case
 
 
@@ -175,8 +182,9 @@ def _step(
     action: Action,
     reason: str | None = None,
     change: Callable[[RecognitionCase], CaseState | None] | None = None,
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
-    """Run one transition: load and lock, check state and party, apply the change, audit; all or nothing."""
+    """Run one transition: load and lock, check state and party, apply the change, audit, notify; all or nothing."""
     case = _load(session, case_id, for_update=True)
     if actor.user_id != case.learner_user_id and not actor.is_staff_of(case.institution_id):
         raise errors.UnknownCase(f"no recognition case '{case_id}'")
@@ -202,18 +210,27 @@ def _step(
         after=state_of(case),
         note=reason or None,
     )
+    notices.after_step(session, case=case, event=action.value, actor=actor, settings=settings)
     return case
 
 
 def decide_eligibility(
-    session: Session, *, actor: Principal, case_id: str, eligible: bool, reason: str = ""
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    eligible: bool,
+    reason: str = "",
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
     """An advisor confirms the learner is eligible, or refuses with a reason."""
     action = Action.CONFIRM_ELIGIBILITY if eligible else Action.REFUSE_ELIGIBILITY
-    return _step(session, actor=actor, case_id=case_id, action=action, reason=reason)
+    return _step(session, actor=actor, case_id=case_id, action=action, reason=reason, settings=settings)
 
 
-def submit_self_assessment(session: Session, *, actor: Principal, case_id: str) -> RecognitionCase:
+def submit_self_assessment(
+    session: Session, *, actor: Principal, case_id: str, settings: MailSettings | None = None
+) -> RecognitionCase:
     """The learner submits their self-assessment (from the portfolio's ratings of the case's competencies)."""
 
     def change(case: RecognitionCase) -> None:
@@ -226,7 +243,14 @@ def submit_self_assessment(session: Session, *, actor: Principal, case_id: str) 
                 "rate yourself on every competency of the case first", detail={"missing": missing}
             )
 
-    return _step(session, actor=actor, case_id=case_id, action=Action.SUBMIT_SELF_ASSESSMENT, change=change)
+    return _step(
+        session,
+        actor=actor,
+        case_id=case_id,
+        action=Action.SUBMIT_SELF_ASSESSMENT,
+        change=change,
+        settings=settings,
+    )
 
 
 def _staff_with_role(session: Session, user_id: str, institution_id: str, role: Role, what: str) -> None:
@@ -239,7 +263,12 @@ def _staff_with_role(session: Session, user_id: str, institution_id: str, role: 
 
 
 def choose_methods(
-    session: Session, *, actor: Principal, case_id: str, data: schemas.MethodsIn
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    data: schemas.MethodsIn,
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
     """An advisor chooses a method per competency and assigns the assessor (and optionally the moderator)."""
 
@@ -262,18 +291,28 @@ def choose_methods(
             c.method = chosen[c.competency_uri].value
         case.assessor_user_id, case.moderator_user_id = data.assessor_user_id, data.moderator_user_id
 
-    return _step(session, actor=actor, case_id=case_id, action=Action.CHOOSE_METHODS, change=change)
+    return _step(
+        session, actor=actor, case_id=case_id, action=Action.CHOOSE_METHODS, change=change, settings=settings
+    )
 
 
 def record_fee(
-    session: Session, *, actor: Principal, case_id: str, amount_cents: int, reference: str = ""
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    amount_cents: int,
+    reference: str = "",
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
     """An advisor records the assessment fee (0 for a waiver); assessment starts."""
 
     def change(case: RecognitionCase) -> None:
         case.fee_cents, case.fee_reference = amount_cents, reference or None
 
-    return _step(session, actor=actor, case_id=case_id, action=Action.RECORD_FEE, change=change)
+    return _step(
+        session, actor=actor, case_id=case_id, action=Action.RECORD_FEE, change=change, settings=settings
+    )
 
 
 def link_evidence(
@@ -306,14 +345,25 @@ def link_evidence(
     return case
 
 
-def request_evidence(session: Session, *, actor: Principal, case_id: str, reason: str) -> RecognitionCase:
+def request_evidence(
+    session: Session, *, actor: Principal, case_id: str, reason: str, settings: MailSettings | None = None
+) -> RecognitionCase:
     """The assigned assessor asks the learner for more evidence, saying what."""
-    return _step(session, actor=actor, case_id=case_id, action=Action.REQUEST_EVIDENCE, reason=reason)
+    return _step(
+        session,
+        actor=actor,
+        case_id=case_id,
+        action=Action.REQUEST_EVIDENCE,
+        reason=reason,
+        settings=settings,
+    )
 
 
-def provide_evidence(session: Session, *, actor: Principal, case_id: str) -> RecognitionCase:
+def provide_evidence(
+    session: Session, *, actor: Principal, case_id: str, settings: MailSettings | None = None
+) -> RecognitionCase:
     """The learner says the requested evidence is in; the assessor resumes."""
-    return _step(session, actor=actor, case_id=case_id, action=Action.PROVIDE_EVIDENCE)
+    return _step(session, actor=actor, case_id=case_id, action=Action.PROVIDE_EVIDENCE, settings=settings)
 
 
 def _competency(case: RecognitionCase, uri: str) -> CaseCompetency:
@@ -350,7 +400,9 @@ def decide(session: Session, *, actor: Principal, case_id: str, data: schemas.De
     return case
 
 
-def complete_assessment(session: Session, *, actor: Principal, case_id: str) -> RecognitionCase:
+def complete_assessment(
+    session: Session, *, actor: Principal, case_id: str, settings: MailSettings | None = None
+) -> RecognitionCase:
     """The assessor completes the case; it goes to moderation when the institution's policy requires."""
 
     def change(case: RecognitionCase) -> CaseState:
@@ -362,11 +414,24 @@ def complete_assessment(session: Session, *, actor: Principal, case_id: str) -> 
             policy, [domain.Result(c.result) for c in case.competencies if c.result]
         )
 
-    return _step(session, actor=actor, case_id=case_id, action=Action.COMPLETE_ASSESSMENT, change=change)
+    return _step(
+        session,
+        actor=actor,
+        case_id=case_id,
+        action=Action.COMPLETE_ASSESSMENT,
+        change=change,
+        settings=settings,
+    )
 
 
 def moderate(
-    session: Session, *, actor: Principal, case_id: str, agree: bool, reason: str = ""
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    agree: bool,
+    reason: str = "",
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
     """A second assessor confirms the decisions, or returns them to the assessor with a reason."""
 
@@ -375,20 +440,32 @@ def moderate(
             c.moderated = agree
 
     action = Action.MODERATE_AGREE if agree else Action.MODERATE_RETURN
-    return _step(session, actor=actor, case_id=case_id, action=action, reason=reason, change=change)
+    return _step(
+        session, actor=actor, case_id=case_id, action=action, reason=reason, change=change, settings=settings
+    )
 
 
-def appeal(session: Session, *, actor: Principal, case_id: str, reason: str) -> RecognitionCase:
+def appeal(
+    session: Session, *, actor: Principal, case_id: str, reason: str, settings: MailSettings | None = None
+) -> RecognitionCase:
     """The learner appeals the outcome, saying why."""
-    return _step(session, actor=actor, case_id=case_id, action=Action.APPEAL, reason=reason)
+    return _step(
+        session, actor=actor, case_id=case_id, action=Action.APPEAL, reason=reason, settings=settings
+    )
 
 
 def resolve_appeal(
-    session: Session, *, actor: Principal, case_id: str, uphold: bool, reason: str
+    session: Session,
+    *,
+    actor: Principal,
+    case_id: str,
+    uphold: bool,
+    reason: str,
+    settings: MailSettings | None = None,
 ) -> RecognitionCase:
     """A second assessor upholds the appeal (back to assessment) or dismisses it (the outcome stands)."""
     action = Action.UPHOLD_APPEAL if uphold else Action.DISMISS_APPEAL
-    return _step(session, actor=actor, case_id=case_id, action=action, reason=reason)
+    return _step(session, actor=actor, case_id=case_id, action=action, reason=reason, settings=settings)
 
 
 class InferenceEngine(Protocol):

@@ -1,23 +1,37 @@
-"""Evidence documents: sniff the content (never trust the name), store under the sha256, record the row."""
+"""Evidence documents: sniff the content (never trust the name), store under the sha256, record the row.
+
+Files are content-addressed and may be shared by several rows (two learners uploading the same file). A file is
+removed only after the transaction that deleted its last row commits (`release`), and only when the committed
+database still has no row naming it and nobody re-wrote it meanwhile.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
+import time
 import zipfile
+from collections.abc import Iterable
 from html import unescape
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Connection, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
-from bridgeway.config import Settings
-from bridgeway.plar import errors
+from bridgeway.config import Settings, get_settings
+from bridgeway.plar import errors, repository
 from bridgeway.plar.models import EvidenceDocument
+
+log = logging.getLogger("bridgeway.plar.evidence")
+_RELEASED = "bridgeway.plar.evidence.released"
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -77,6 +91,23 @@ def sniff(content: bytes, filename: str) -> tuple[str, str | None]:
     return media, text
 
 
+def sha256_of(content: bytes) -> str:
+    """Return the hex SHA-256 of the bytes (the name they are stored under)."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def evidence_dir_for(session: Session, settings: Settings | None = None) -> Path:
+    """Return the evidence folder: from the settings given, those the session carries, else the environment's.
+
+    Account export and deletion hooks receive only a session; the entry points build their settings from the
+    same environment (`get_settings()`), so the folder is the same.
+    """
+    if settings is None:
+        carried = session.info.get("bridgeway.settings")
+        settings = carried if isinstance(carried, Settings) else get_settings()
+    return settings.evidence_dir
+
+
 def stored_path(settings: Settings, sha256: str) -> Path:
     """Return where the bytes of this digest live."""
     return settings.evidence_dir / sha256[:2] / sha256
@@ -84,7 +115,10 @@ def stored_path(settings: Settings, sha256: str) -> Path:
 
 def _write_once(path: Path, content: bytes) -> None:
     if path.exists():
-        return  # content-addressed: the same bytes are already there
+        # content-addressed: the same bytes are already there; touching it tells a concurrent `release`
+        # (which skips files written after its check) that a new row is about to reference it
+        os.utime(path)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
@@ -113,12 +147,36 @@ def upload(
         )
     name = Path(filename or "upload").name[:255] or "upload"
     media, text = sniff(content, name)
-    digest = hashlib.sha256(content).hexdigest()
+    return store(
+        session,
+        settings=settings,
+        actor=actor,
+        filename=name,
+        content=content,
+        media_type=media,
+        text=text,
+        description=description,
+    )
+
+
+def store(
+    session: Session,
+    *,
+    settings: Settings,
+    actor: Principal,
+    filename: str,
+    content: bytes,
+    media_type: str,
+    text: str | None,
+    description: str = "",
+) -> EvidenceDocument:
+    """Record already-checked bytes as one of the actor's evidence documents and store them under their sha256."""
+    digest = sha256_of(content)
     doc = EvidenceDocument(
         learner_user_id=actor.user_id,
         sha256=digest,
-        media_type=media,
-        filename=name,
+        media_type=media_type,
+        filename=Path(filename).name[:255] or "upload",
         size_bytes=len(content),
         description=description[:4000],
         text=text,
@@ -134,7 +192,7 @@ def upload(
         action="plar.evidence.uploaded",
         entity_type="plar_evidence",
         entity_id=doc.id,
-        after={"sha256": digest, "media_type": media, "size": len(content)},
+        after={"sha256": digest, "media_type": media_type, "size": len(content)},
     )
     return doc
 
@@ -147,3 +205,60 @@ def read_bytes(settings: Settings, doc: EvidenceDocument) -> bytes:
         raise errors.EvidenceFileMissing(
             "the evidence file is no longer in storage (deleted, or not restored from a backup)"
         ) from None
+
+
+def release(session: Session, *, evidence_dir: Path, digests: Iterable[str]) -> None:
+    """Remove these files once the transaction commits, if no committed row references them any more.
+
+    Call it after deleting (and flushing) evidence rows. Nothing happens if the transaction rolls back, and a
+    file written again after this call (an identical upload racing the deletion) is kept.
+    """
+    wanted = set(digests)
+    if not wanted:
+        return
+    pending: list[tuple[Path, str, float]] | None = session.info.get(_RELEASED)
+    if pending is None:
+        pending = session.info[_RELEASED] = []
+        event.listen(session, "after_commit", _unlink_released)
+        event.listen(session, "after_rollback", _drop_released)
+    checked_at = time.time()
+    pending.extend((evidence_dir, d, checked_at) for d in sorted(wanted))
+
+
+def _drop_released(session: Session) -> None:
+    if session.info.get(_RELEASED):
+        session.info[_RELEASED] = []
+
+
+def _unlink_released(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released, not the transaction: wait for the real commit
+    pending: list[tuple[Path, str, float]] = session.info.get(_RELEASED) or []
+    session.info[_RELEASED] = []
+    if not pending:
+        return
+    try:
+        still_used = _committed_references(session, {d for _, d, _ in pending})
+    except SQLAlchemyError:  # the deletion is committed; a leftover file is harmless and reported
+        log.exception("could not check evidence references after commit; files left in place")
+        return
+    for folder, digest, checked_at in pending:
+        if digest in still_used:
+            continue
+        path = folder / digest[:2] / digest
+        try:
+            if path.stat().st_mtime > checked_at:
+                continue  # written again after the check: a new row is about to reference it
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            log.exception("could not remove the evidence file %s", path)
+
+
+def _committed_references(session: Session, digests: set[str]) -> set[str]:
+    bind: Any = session.get_bind()
+    if isinstance(bind, Connection):  # a session joined to an outer connection (tests)
+        return repository.referenced_digests(bind, digests)
+    with bind.connect() as connection:
+        return repository.referenced_digests(connection, digests)

@@ -154,8 +154,38 @@ def issue_credentials(
     if not (actor.is_staff_of(case.institution_id) and actor.has_role(Role.REGISTRAR, Role.ADVISOR)):
         raise errors.WrongParty("credentials are issued by the institution's registrar or advisor")
     _final(case)
+    _issue(session, settings=settings, actor=actor, case=case)
+    return case
+
+
+def settle(session: Session, *, settings: Settings, actor: Principal, case_id: str) -> RecognitionCase:
+    """Issue what a case's outcome grants once its decisions are final (called by the step that made them so).
+
+    The actor is the staff member whose step (completion, moderation, a dismissed appeal) reached the outcome;
+    a case not at its outcome is returned unchanged.
+    """
+    case = cases.get_for(session, viewer=actor, case_id=case_id)
+    if actor.is_staff_of(case.institution_id) and CaseState(case.state) is CaseState.OUTCOME:
+        _issue(session, settings=settings, actor=actor, case=case)
+    return case
+
+
+def _issue(session: Session, *, settings: Settings, actor: Principal, case: RecognitionCase) -> None:
+    """Issue the catalogue micro-credentials earned, then a PLAR credential for each other recognised competency.
+
+    A competency certified alone by an issued catalogue micro-credential points at it (one credential, not two).
+    """
+    _issue_catalog_micro_credentials(session, settings=settings, actor=actor, case=case)
+    covered = {
+        c["competency_uris"][0]: c["credential_id"]
+        for c in case.courses or []
+        if c.get("credential_id") and len(c.get("competency_uris") or []) == 1
+    }
     for item in case.competencies:
         if item.result != Result.RECOGNISED.value or item.credential_id:
+            continue
+        if item.competency_uri in covered:
+            item.credential_id = covered[item.competency_uri]
             continue
         method = METHOD_LABELS.get(item.method or "", "PLAR")
         request = IssueRequest(
@@ -181,7 +211,6 @@ def issue_credentials(
             session, settings=settings, institution_id=case.institution_id, request=request, actor=actor
         )
         item.credential_id = credential.id
-    _issue_catalog_micro_credentials(session, settings=settings, actor=actor, case=case)
     session.flush()
     accounts_service.record_audit(
         session,
@@ -199,7 +228,6 @@ def issue_credentials(
             },
         },
     )
-    return case
 
 
 def _issue_catalog_micro_credentials(

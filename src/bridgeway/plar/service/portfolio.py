@@ -8,14 +8,18 @@ from sqlalchemy.orm import Session
 
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
+from bridgeway.config import Settings
+from bridgeway.credentials.fetcher import HttpFetcher
 from bridgeway.plar import errors, repository, schemas
 from bridgeway.plar.models import (
     EvidenceDocument,
     LanguageResult,
+    PortfolioCredential,
     PriorCredential,
     SelfAssessment,
     WorkExperience,
 )
+from bridgeway.plar.service import credentials, evidence
 
 _KINDS: dict[str, type[Any]] = {
     "work": WorkExperience,
@@ -23,6 +27,7 @@ _KINDS: dict[str, type[Any]] = {
     "languages": LanguageResult,
     "self-assessment": SelfAssessment,
     "evidence": EvidenceDocument,
+    "credentials": PortfolioCredential,
 }
 
 
@@ -32,8 +37,19 @@ def check_viewer(session: Session, *, viewer: Principal, learner_id: str) -> Non
     accounts_service.require_consent(session, learner_id=learner_id, viewer=viewer)
 
 
-def get(session: Session, *, viewer: Principal, learner_id: str) -> schemas.PortfolioRead:
-    """Return a learner's whole portfolio to them or to someone they consented to."""
+def get(
+    session: Session,
+    *,
+    viewer: Principal,
+    learner_id: str,
+    settings: Settings | None = None,
+    http: HttpFetcher | None = None,
+) -> schemas.PortfolioRead:
+    """Return a learner's whole portfolio to them or to someone they consented to.
+
+    With settings, every verifiable credential in it is verified again first (a credential can be revoked,
+    suspended or expire after upload); without, the outcome of the latest check is shown.
+    """
     check_viewer(session, viewer=viewer, learner_id=learner_id)
     return schemas.PortfolioRead(
         learner_id=learner_id,
@@ -57,6 +73,8 @@ def get(session: Session, *, viewer: Principal, learner_id: str) -> schemas.Port
             schemas.EvidenceRead.model_validate(r)
             for r in repository.entries_of(session, EvidenceDocument, learner_id)
         ],
+        credentials=credentials.list_for(session, learner_id=learner_id, settings=settings, http=http),
+        issued_credentials=credentials.held(session, learner_id=learner_id),
     )
 
 
@@ -115,19 +133,36 @@ def rate(session: Session, *, actor: Principal, data: schemas.SelfAssessmentIn) 
     return row
 
 
-def remove(session: Session, *, actor: Principal, kind: str, entry_id: str) -> None:
-    """Remove one of the actor's own portfolio entries (the evidence file stays until unreferenced)."""
+def remove(
+    session: Session, *, actor: Principal, kind: str, entry_id: str, settings: Settings | None = None
+) -> None:
+    """Remove one of the actor's own portfolio entries; an evidence file no one else uses goes after commit.
+
+    A credential and its evidence document go together (removing either removes both).
+    """
     model = _KINDS.get(kind)
-    row = repository.entry(session, model, entry_id) if model is not None else None
+    row = session.get(model, entry_id) if model is not None else None
     if row is None or row.learner_user_id != actor.user_id:
         raise errors.UnknownEntry(f"no {kind} entry '{entry_id}' in your portfolio")
-    session.delete(row)
-    session.flush()
+    doc: EvidenceDocument | None = None
+    if isinstance(row, PortfolioCredential):
+        doc = session.get(EvidenceDocument, row.evidence_id)
+    elif isinstance(row, EvidenceDocument):
+        doc = row
+        row = repository.credential_of_evidence(session, doc.id) or doc
+    for gone in dict.fromkeys([row, doc]):  # the credential row first: it references the document
+        if gone is not None:
+            session.delete(gone)
+            session.flush()
+    if doc is not None:
+        evidence.release(
+            session, evidence_dir=evidence.evidence_dir_for(session, settings), digests=[doc.sha256]
+        )
     accounts_service.record_audit(
         session,
         actor=actor,
         action=f"plar.portfolio.{kind}.removed",
-        entity_type=row.__tablename__,
+        entity_type=str(getattr(model, "__tablename__", kind)),
         entity_id=entry_id,
     )
 
