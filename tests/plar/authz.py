@@ -190,3 +190,33 @@ EXAMPLES.update(
         "POST /plar/cases/{case_id}/credentials": _staff_case,
     }
 )
+
+
+def _own_credential(session: Session, owner: User) -> dict[str, Any]:
+    """A verifiable credential in the owner's (a learner's) portfolio."""
+    from bridgeway.plar.models import PortfolioCredential
+
+    doc = EvidenceDocument(
+        learner_user_id=owner.id,
+        sha256="1" * 64,
+        media_type="application/vc",
+        filename="badge.json",
+        size_bytes=2,
+        description="",
+    )
+    session.add(doc)
+    session.flush()
+    row = PortfolioCredential(
+        learner_user_id=owner.id,
+        evidence_id=doc.id,
+        issuer_id="did:key:z6MkAuthz",
+        achievement_name="Badge",
+        document={},
+        outcome="valid",
+    )
+    session.add(row)
+    session.flush()
+    return {"entry_id": row.id}
+
+
+EXAMPLES["POST /plar/credentials/{entry_id}/delete"] = _own_credential
