@@ -647,13 +647,17 @@ def _plan_payload(
     out["gaps"] = len(gaps)
     out["role"] = {"id": analysis.role.id, "name": analysis.role.name}
     out["group"] = {"id": analysis.group.id, "name": analysis.group.name}
-    out["format_note"] = (
-        "The catalogue flags workshops (kind) and short-burst schedules; it has no single-day flag, so a "
-        f"single-day session is one of at most {engine.SINGLE_DAY_HOURS:g} hours within one week. It records "
-        "no seats for continuous-intake opportunities."
-    )
+    out["format_note"] = FORMAT_NOTE
     return out
 
+
+# What the catalogue can and cannot tell about formats (shown under every plan).
+FORMAT_NOTE = (
+    "Only micro-credentials carry a competency in the catalogue, so workshops listed as such cannot be matched "
+    "to gaps; short formats are micro-credentials scheduled as short bursts or lasting one day. The catalogue "
+    f"has no single-day flag: a single-day session is one of at most {engine.SINGLE_DAY_HOURS:g} hours within "
+    "one week. It records no seats for continuous-intake opportunities."
+)
 
 CSV_COLUMNS = (
     "training",

@@ -405,7 +405,12 @@ def _option(
         people = sorted({p for c in item.covers for p in gap_people.get(c, [])})
     n = max(1, len(people))
     kind = kinds.get(opp.id, opp.kind)
-    intake_seats = seats.get(opp.id, {}).get(item.start_date)
+    # The scheduler counts in whole weeks from the plan's start; the intake is the one in the item's first week.
+    intake = next(
+        (d for d in sorted(opp.intakes) if item.start_date - dt.timedelta(days=7) < d <= item.start_date),
+        None,
+    )
+    intake_seats = seats.get(opp.id, {}).get(intake) if intake else None
     if is_preferred or preference == ANY:
         reason = item.reason
     else:
@@ -419,8 +424,8 @@ def _option(
         preferred_format=is_preferred and preference != ANY,
         schedules=[s.value for s in opp.schedules],
         delivery=opp.delivery.value,
-        start_date=item.start_date,
-        end_date=item.end_date,
+        start_date=intake or item.start_date,
+        end_date=(intake or item.start_date) + dt.timedelta(weeks=opp.weeks),
         weeks=opp.weeks,
         hours_per_person=opp.hours,
         attendees=len(people),
