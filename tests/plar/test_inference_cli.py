@@ -138,3 +138,24 @@ def test_index_builds_the_cache_once(app: typer.Typer, esco_dir: Path, tmp_path:
     assert (
         tmp_path / "var" / "skill-index" / "esco-test" / "hashing-256" / "label" / "manifest.json"
     ).is_file()
+
+
+def test_a_long_line_is_read_by_the_model_within_the_budget_unless_asked_to_read_all(
+    app: typer.Typer, esco_dir: Path
+) -> None:
+    line = " ".join(f"Drove a forklift in warehouse number {n} every night." for n in range(12))
+    args = ["infer", "--json", "--esco-dir", str(esco_dir)]
+    _, [budgeted], _ = run(app, args, line.encode())
+    _, [whole], _ = run(app, [*args, "--dense-budget", "0"], line.encode())
+    assert budgeted["sentences"] == whole["sentences"] == 12
+    assert budgeted["notes"][0].startswith("5 of 12 sentences were read by the language model")
+    assert whole["notes"] == []
+    assert budgeted["competencies"][0]["uri"] == whole["competencies"][0]["uri"] == "urn:test:forklift"
+
+
+def test_a_negative_dense_budget_is_refused(app: typer.Typer, esco_dir: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["skills", "infer", "--dense-budget", "-1", "--esco-dir", str(esco_dir)], input=b"weld\n"
+    )
+    assert result.exit_code == 2
+    assert "--dense-budget" in result.output

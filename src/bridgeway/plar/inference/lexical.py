@@ -151,13 +151,13 @@ class LexicalMatcher:
         lists = [self._postings[i] for i in ids if i in self._postings]
         if not lists:
             return np.zeros(0, dtype=np.int32)
-        pids, counts = np.unique(np.concatenate(lists), return_counts=True)
-        keep = counts >= self._needed[pids]
-        pids, counts = pids[keep], counts[keep]
-        partial = counts < self._sizes[pids]
+        counts = np.bincount(np.concatenate(lists), minlength=len(self.phrases))
+        pids = np.flatnonzero(counts >= self._needed)  # every phrase needs at least one stem
+        partial = counts[pids] < self._sizes[pids]
         if partial.any():
-            rarest_present = np.isin(self._rarest[pids], np.asarray(ids, dtype=np.int32))
-            pids = pids[~partial | rarest_present]
+            present = np.zeros(len(self._vocab), dtype=bool)
+            present[ids] = True
+            pids = pids[~partial | present[self._rarest[pids]]]
         return pids
 
     def _score(
