@@ -207,3 +207,80 @@ def test_another_learner_cannot_read_someone_elses_evidence(client: TestClient, 
         files={"file": ("a.txt", b"Supervised a crew of six.", "text/plain")},
     )
     assert client.get(f"{P}/evidence/{r.json()['id']}", headers=bearer(session, other)).status_code == 403
+
+
+def _docx_with_huge_text_part() -> bytes:
+    """A tiny zip whose word/document.xml inflates past the reading limit (a zip bomb)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<w:t>" + b"a" * (51 * 1024 * 1024) + b"</w:t>")
+    return buf.getvalue()
+
+
+def _docx_with_a_corrupt_member() -> bytes:
+    """A DOCX whose text part was damaged after zipping (its checksum no longer matches)."""
+    raw = bytearray(_docx("Welded steel frames for ten years"))
+    at = raw.index(b"Welded")
+    raw[at : at + 6] = b"XXXXXX"
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (_docx_with_huge_text_part(), "too large to read"),
+        (_docx_with_a_corrupt_member(), "cannot be read"),
+    ],
+)
+def test_a_zip_bomb_or_a_damaged_docx_is_refused_with_a_reason(content: bytes, why: str) -> None:
+    assert len(content) < 1024 * 1024
+    with pytest.raises(UnreadableEvidence) as exc:
+        evidence.sniff(content, "cv.docx")
+    assert why in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b" \n\t \n", "empty"),
+        ("bom-only.txt", b"\xef\xbb\xbf", "no text"),
+        ("cv.pdf", _docx(), "not application/pdf"),
+        ("cv.docx", b"\xff\xfe" + "résumé".encode("utf-16-le"), "not a PDF"),
+    ],
+)
+def test_empty_unreadable_or_mislabelled_uploads_get_422_and_leave_nothing_behind(
+    client: TestClient, session: Session, settings: Settings, name: str, content: bytes, why: str
+) -> None:
+    learner = create_user(session, Role.LEARNER)
+    r = client.post(
+        f"{P}/portfolio/evidence",
+        headers=bearer(session, learner),
+        files={"file": (name, content, "application/octet-stream")},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "unreadable_evidence"
+    assert why in r.json()["message"]
+    count = (
+        select(func.count())
+        .select_from(EvidenceDocument)
+        .where(EvidenceDocument.learner_user_id == learner.id)
+    )
+    assert session.scalar(count) == 0
+    assert not settings.evidence_dir.exists() or not any(settings.evidence_dir.rglob("*"))
+
+
+def test_a_file_name_with_folders_is_reduced_to_its_base_name_and_stored_by_digest(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    learner = create_user(session, Role.LEARNER)
+    content = b"Supervised a crew of six welders."
+    r = client.post(
+        f"{P}/portfolio/evidence",
+        headers=bearer(session, learner),
+        files={"file": ("../../etc/cv.txt", content, "text/plain")},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["filename"] == "cv.txt"
+    digest = hashlib.sha256(content).hexdigest()
+    assert [p.name for p in settings.evidence_dir.rglob("*") if p.is_file()] == [digest]
