@@ -1,29 +1,46 @@
-"""Planning benchmarks: transition ranking (one learner, 100,000 in a batch) and pathway optimisation.
+"""Planning benchmarks: where the ESCO space comes from (files, disk cache, database), transition ranking (one
+learner, 100,000 in a batch) and pathway optimisation.
 
 Learners and the catalogue are generated from real ESCO occupations and skills (official files in
-BRIDGEWAY_DATA_DIR or ../shared/data); nothing is written to the repository.
+BRIDGEWAY_DATA_DIR or ../shared/data); nothing is written to the repository. The database timing reads
+BENCH_PLANNING_DATABASE_URL when set (a database with the releases imported), else imports ESCO, OaSIS, COPS and
+the crosswalks once into a temporary SQLite file (that import is timed apart, see `python -m bench import`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import statistics
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from bridgeway.planning import service
+from bridgeway.kit.db import Base, import_all_models, make_engine, make_session_factory, unit_of_work
+from bridgeway.planning import service, sources
 from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.engine import transitions as transition_engine
 from bridgeway.planning.engine.pathways import plan_pathway
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.errors import NoFeasiblePlan
 from bridgeway.planning.schemas import Catalog, Constraints
+from bridgeway.planning.sources import database, files
+from bridgeway.taxonomy import service as taxonomy_service
 
 STRENGTHS = np.array([1.0, 0.85, 0.6, 0.35])
 START = dt.date(2027, 1, 4)
 LIMIT = float(os.environ.get("BENCH_PLANNING_TIME_LIMIT", "0.08"))  # MILP time limit per plan, seconds
+SOURCE_RUNS = int(os.environ.get("BENCH_PLANNING_SOURCE_RUNS", "5"))
+ESCO_RELEASES = (
+    ("esco", "esco-1.1.1"),
+    ("oasis", "canada/oasis-2023-v1.0"),
+    ("cops", "canada/cops-2024-2033"),
+    ("crosswalks", "crosswalks"),
+)
 
 
 def _learners(space: OccupationSpace, n: int, rng: np.random.Generator) -> sp.csr_matrix:
@@ -43,10 +60,72 @@ def _learners(space: OccupationSpace, n: int, rng: np.random.Generator) -> sp.cs
     return sp.csr_matrix((rng.choice(STRENGTHS, len(r)), (r, c)), shape=(n, space.n_competencies))
 
 
-def bench_ranking(index: transition_engine.TransitionIndex, rng: np.random.Generator) -> None:
-    """One learner at a time over all ESCO occupations, then 100,000 in a batch."""
-    space = index.space
-    x = _learners(space, 2000, rng)
+def _median_seconds(build: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        build()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _database_url(data_dir: Path) -> str:
+    """BENCH_PLANNING_DATABASE_URL, else a temporary SQLite file with the releases ESCO's space needs."""
+    url = os.environ.get("BENCH_PLANNING_DATABASE_URL")
+    if url:
+        return url
+    import_all_models()
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-planning-')}/releases.db"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    factory = make_session_factory(engine)
+    t = time.perf_counter()
+    for source, folder in ESCO_RELEASES:
+        with unit_of_work(factory) as session:
+            taxonomy_service.import_release(session, source=source, path=data_dir / folder)
+    engine.dispose()
+    print(
+        f"(imported {', '.join(s for s, _ in ESCO_RELEASES)} into a temporary SQLite file in {time.perf_counter() - t:.1f} s)"
+    )
+    return url
+
+
+def bench_sources(data_dir: Path) -> transition_engine.TransitionIndex:
+    """The ESCO space from the files, from the disk cache (pickle) and from the database; medians over runs."""
+    runs = SOURCE_RUNS
+    from_files = _median_seconds(lambda: files.LOADERS["esco"](data_dir), runs)
+    sources.load_space("esco", data_dir)  # writes the disk cache if absent
+
+    def from_pickle() -> object:
+        sources._memory.clear()  # the in-process copy, so that the pickle is read each run
+        return sources.load_space("esco", data_dir)
+
+    pickled = _median_seconds(from_pickle, runs)
+    engine = make_engine(_database_url(data_dir))
+    factory = make_session_factory(engine)
+
+    def from_database() -> object:
+        database.clear_cache()
+        with factory() as session:
+            return database.space_from_database(session, "esco", data_dir=data_dir)
+
+    built = _median_seconds(from_database, runs)
+    with factory() as session:
+        db_space = database.space_from_database(session, "esco", data_dir=data_dir)
+        t = time.perf_counter()
+        for _ in range(100):
+            database.space_from_database(session, "esco", data_dir=data_dir)
+        cached = (time.perf_counter() - t) / 100
+    engine.dispose()
+    print(
+        f"ESCO space, median of {runs} runs: from the files {from_files:.2f} s; from the disk cache (pickle) "
+        f"{pickled:.2f} s; from the database {built:.2f} s ({built / from_files:.1f}× the files); "
+        f"a cached database space (release-id check) {cached * 1000:.1f} ms"
+    )
+    return transition_engine.build_index(db_space)
+
+
+def _one_learner_ms(index: transition_engine.TransitionIndex, x: sp.csr_matrix) -> np.ndarray:
     times = []
     for i in range(x.shape[0]):
         lo, hi = x.indptr[i], x.indptr[i + 1]
@@ -62,11 +141,28 @@ def bench_ranking(index: transition_engine.TransitionIndex, rng: np.random.Gener
         t = time.perf_counter()
         transition_engine.rank(index, lv, top=10)
         times.append(time.perf_counter() - t)
-    ms = np.array(times) * 1000
+    return np.array(times) * 1000
+
+
+def bench_ranking(
+    index: transition_engine.TransitionIndex,
+    rng: np.random.Generator,
+    db_index: transition_engine.TransitionIndex | None = None,
+) -> None:
+    """One learner at a time over all ESCO occupations (file-built and database-built spaces), then a batch."""
+    space = index.space
+    x = _learners(space, 2000, rng)
+    ms = _one_learner_ms(index, x)
     print(
         f"rank one learner over {space.n_occupations} ESCO occupations (top 10): "
         f"p50 {np.median(ms):.3f} ms  p95 {np.percentile(ms, 95):.3f} ms  (target p50 ≤ 2 ms)"
     )
+    if db_index is not None:
+        db_ms = _one_learner_ms(db_index, x)
+        print(
+            f"  same learners over the database-built space: p50 {np.median(db_ms):.3f} ms  "
+            f"p95 {np.percentile(db_ms, 95):.3f} ms"
+        )
     n = int(os.environ.get("BENCH_PLANNING_BATCH", "100000"))
     big = _learners(space, n, rng)
     zones = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], n)
@@ -202,10 +298,12 @@ def bench_pathways(space: OccupationSpace, rng: np.random.Generator, shape: str 
 def main() -> None:
     """Run the planning benchmarks and print medians, p95 and ratios."""
     rng = np.random.default_rng(7)
+    data_dir = sources.default_data_dir()
+    db_index = bench_sources(data_dir)
     t = time.perf_counter()
-    index = service.transition_index(taxonomy="esco")
-    print(f"ESCO space and index ready in {time.perf_counter() - t:.1f} s (cached after the first run)")
-    bench_ranking(index, rng)
+    index = service.transition_index(taxonomy="esco", data_dir=data_dir)
+    print(f"ESCO index (files) ready in {time.perf_counter() - t:.1f} s")
+    bench_ranking(index, rng, db_index)
     bench_pathways(index.space, rng, "catalogue")
     bench_pathways(index.space, rng, "dense")
 

@@ -20,7 +20,7 @@ from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.engine.space import ESSENTIAL, OccupationSpace, Outlook, prospects_score
 from bridgeway.planning.errors import DataUnavailable
 from bridgeway.planning.schemas import LearnerProfile
-from bridgeway.planning.sources import files, space_for, space_from_database
+from bridgeway.planning.sources import database, files, space_for, space_from_database
 from bridgeway.taxonomy import service as taxonomy_service
 from tests.taxonomy import builders
 
@@ -38,6 +38,15 @@ ORIGINS = {
     "onet": ["51-4121.00", "29-1141.00", "15-1252.00", "35-2014.00"],
 }
 LICENCE = "Trade certification is compulsory in Alberta."
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Built spaces go to a temporary cache folder, not the user's."""
+    path = tmp_path_factory.mktemp("space-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIDGEWAY_CACHE_DIR", str(path))
+        yield path
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +306,19 @@ def test_the_cli_reads_the_database_when_it_holds_the_releases_and_says_when_it_
         "(import them with `bridgeway data import-all`)"
     )
     assert json.loads(outputs["imported"].stdout) == json.loads(outputs["empty"].stdout)
+
+
+def test_a_built_space_is_kept_on_disk_for_the_next_process(
+    session: Session, tmp_path: Path, cache_dir: Path
+) -> None:
+    _import_small_releases(session, tmp_path)
+    built = space_from_database(session, "noc", data_dir=tmp_path)
+    database.clear_cache()  # what a new process starts with
+
+    again = space_from_database(session, "noc", data_dir=tmp_path)
+
+    assert again is not built
+    assert again.codes == built.codes
+    assert (again.requirement != built.requirement).nnz == 0
+    assert again.sources == built.sources
+    assert any(p.name.startswith("noc-db-") for p in (cache_dir / "planning").iterdir())

@@ -31,7 +31,7 @@ from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import load_space, missing_releases, onet_crosswalk, space_for
+from bridgeway.planning.sources import competency_id, load_space, missing_releases, onet_crosswalk, space_for
 
 _indexes: dict[int, TransitionIndex] = {}  # by id of the space; a few kept (database and files, per taxonomy)
 _INDEXES_KEPT = 6
@@ -335,7 +335,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def catalog_from_database(session: Session, *, institution_id: str | None = None) -> Catalog:
-    """The published catalogue (one institution's or all) as planner records, competencies by taxonomy id/URI."""
+    """The published catalogue (one institution's or all) as planner records, competencies by planning id."""
     from bridgeway.catalog import service as catalog_service
     from bridgeway.taxonomy.models import Competency
 
@@ -345,7 +345,7 @@ def catalog_from_database(session: Session, *, institution_id: str | None = None
         for cid in r.competency_ids:
             if cid not in codes:
                 comp = session.get(Competency, cid)
-                codes[cid] = (comp.uri or comp.code) if comp is not None else cid
+                codes[cid] = competency_id(comp) if comp is not None else cid
     opportunities = [
         Opportunity(
             id=r.opportunity_id,

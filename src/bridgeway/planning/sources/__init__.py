@@ -1,26 +1,26 @@
 """Where occupation spaces come from: the imported taxonomy tables when they hold the releases, else the files.
 
-`space_for` decides; `space_from_database` (cached in process per release ids) and `load_space` (cached on disk
-per file fingerprint) build. Both give the same space for the same official releases (tests prove it).
+`space_for` decides; `space_from_database` (per release ids) and `load_space` (per file fingerprint) build, each
+cached in process and on disk (`cache`). Both give the same space for the same official releases (tests prove it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.errors import DataUnavailable, UnknownTaxonomy
-from bridgeway.planning.sources import database
-from bridgeway.planning.sources.database import missing_releases, space_from_database
+from bridgeway.planning.sources import cache, database
+from bridgeway.planning.sources.database import competency_id, missing_releases, space_from_database
 from bridgeway.planning.sources.files import LOADERS, esco_to_onet, noc_to_onet
 
 __all__ = [
     "TAXONOMIES",
+    "competency_id",
     "default_data_dir",
     "load_space",
     "missing_releases",
@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 TAXONOMIES = tuple(LOADERS)
-_CACHE_VERSION = "7"
 _memory: dict[tuple[str, str], OccupationSpace] = {}
 
 
@@ -39,15 +38,8 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("BRIDGEWAY_DATA_DIR", "../shared/data")).resolve()
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("BRIDGEWAY_CACHE_DIR") or os.path.join(
-        os.path.expanduser("~"), ".cache", "bridgeway"
-    )
-    return Path(base) / "planning"
-
-
 def _fingerprint(data_dir: Path) -> str:
-    h = hashlib.sha1(_CACHE_VERSION.encode())
+    h = hashlib.sha1(cache.CACHE_VERSION.encode())
     for path in sorted(data_dir.rglob("*")):
         if path.is_file():
             st = path.stat()
@@ -65,25 +57,12 @@ def load_space(taxonomy: str, data_dir: Path | None = None, *, use_cache: bool =
     key = (taxonomy, str(root))
     if key in _memory:
         return _memory[key]
-    path = _cache_dir() / f"{taxonomy}-{_fingerprint(root)}.pickle"
-    space: OccupationSpace | None = None
-    if use_cache and path.exists():
-        try:
-            with path.open("rb") as fh:
-                space = pickle.load(fh)  # our own cache file, written below
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            space = None
+    name = f"{taxonomy}-{_fingerprint(root)}"
+    space = cache.read(name) if use_cache else None
     if space is None:
         space = LOADERS[taxonomy](root)
         if use_cache:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(space, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
-            except OSError:
-                pass  # a read-only home only costs the rebuild next time
+            cache.write(name, space)
     _memory[key] = space
     return space
 

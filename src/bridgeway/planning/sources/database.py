@@ -6,12 +6,14 @@ the Mapping Career Causeways outputs out) — is read from the official files wh
 zones come from the O*NET job zone of the Nesta-crosswalked occupation (ISCO-group median otherwise) and the
 sectors, used only by the evaluation, are empty.
 
-Built spaces are cached in process per taxonomy and the ids of the releases they were built from (plus the
-Nesta file's size and time for ESCO): importing a newer release changes the key, and the next call rebuilds.
+Built spaces are cached per taxonomy and the ids of the releases they were built from (plus the Nesta file's
+size and time for ESCO), in process and on disk: importing a newer release changes the key, and the next call
+rebuilds; another process with the same releases reads the pickle (tens of milliseconds for ESCO).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.errors import DataUnavailable, UnknownTaxonomy
+from bridgeway.planning.sources import cache
 from bridgeway.planning.sources.assemble import (
     ESCO_SOURCES,
     NOC_SOURCES,
@@ -34,6 +37,7 @@ from bridgeway.planning.sources.assemble import (
 from bridgeway.planning.sources.canada import CopsRecord, licence_requirement
 from bridgeway.planning.sources.files import NESTA_OCCUPATIONS, XW, nesta_job_zones, nesta_sectors
 from bridgeway.taxonomy import service as taxonomy_service
+from bridgeway.taxonomy.models import Competency
 
 # The releases each space is built from; all must be imported for the database to serve the taxonomy.
 REQUIRED_RELEASES: dict[str, tuple[str, ...]] = {
@@ -54,6 +58,17 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[Any, ...], OccupationSpace]] = {}
 
 
+def competency_id(competency: Competency) -> str:
+    """The id planning gives a taxonomy competency: the ESCO URI, `oasis:<family>:<descriptor>` (as the OaSIS
+    rating files name it) or `onet:<element id>`; other OaSIS descriptors keep their taxonomy code."""
+    if competency.source == "oasis" and competency.kind in OASIS_FAMILIES:
+        descriptor = str(competency.extra.get("column") or competency.preferred_label).strip()
+        return f"oasis:{OASIS_FAMILIES[competency.kind]}:{descriptor}"
+    if competency.source == "onet":
+        return f"onet:{competency.code}"
+    return competency.uri or competency.code
+
+
 def missing_releases(session: Session, taxonomy: str) -> list[str]:
     """The sources this taxonomy's space needs that the database holds no release of (empty: ready)."""
     if taxonomy not in REQUIRED_RELEASES:
@@ -62,7 +77,9 @@ def missing_releases(session: Session, taxonomy: str) -> list[str]:
     return [source for source in REQUIRED_RELEASES[taxonomy] if source not in latest]
 
 
-def space_from_database(session: Session, taxonomy: str, *, data_dir: Path | None = None) -> OccupationSpace:
+def space_from_database(
+    session: Session, taxonomy: str, *, data_dir: Path | None = None, use_disk_cache: bool = True
+) -> OccupationSpace:
     """The occupation space of `taxonomy` from the imported releases (cached until a newer release is imported)."""
     missing = missing_releases(session, taxonomy)
     if missing:
@@ -80,8 +97,13 @@ def space_from_database(session: Session, taxonomy: str, *, data_dir: Path | Non
         hit = _cache.get(taxonomy)
         if hit is not None and hit[0] == key:
             return hit[1]
-        space = _BUILDERS[taxonomy](session, data_dir)
-        space.sources = [*space.sources, _imported(latest, used)]
+        name = f"{taxonomy}-db-{hashlib.sha1(repr((cache.CACHE_VERSION, key)).encode()).hexdigest()[:16]}"
+        space = cache.read(name) if use_disk_cache else None
+        if space is None:
+            space = _BUILDERS[taxonomy](session, data_dir)
+            space.sources = [*space.sources, _imported(latest, used)]
+            if use_disk_cache:
+                cache.write(name, space, keep_family=f"{taxonomy}-db-")
         _cache[taxonomy] = (key, space)
     return space
 
@@ -189,7 +211,7 @@ def _zones_through_onet(session: Session, e2o: dict[str, str]) -> dict[str, floa
 def _noc(session: Session, data_dir: Path | None) -> OccupationSpace:
     profiles = sorted(taxonomy_service.iter_occupations(session, source="oasis"), key=lambda o: o.code)
     ids = {
-        c.code: f"oasis:{OASIS_FAMILIES[c.kind]}:{str(c.extra.get('column') or c.preferred_label).strip()}"
+        c.code: competency_id(c)
         for c in taxonomy_service.iter_competencies(session, source="oasis")
         if c.kind in OASIS_FAMILIES
     }
