@@ -124,14 +124,12 @@ EXAMPLES: dict[str, Callable[[Session, User], Any]] = {
     f"POST {PI}": _with({"origin_country": "PH", "target_code": "31301", "regulated": "data"}, key="form"),
     f"POST {PI}/evaluations": _with({"credential_title": "BScN", "agency": "wes"}, key="form"),
     f"POST {PI}/evaluations/{{evaluation_id}}/delete": _evaluation,
-    f"POST {PI}/proposals": _intake_id,
+    f"POST {PI}/steps": _with({"action": "propose"}, key="form"),
     f"POST {PI}/items": _with({"kind": "training", "title": "Pharmacology refresher"}, key="form"),
     f"POST {PI}/items/{{item_id}}": _with(
         {"title": "Renamed", "owner": "learner", "status": "planned"}, key="form", item=True
     ),
     f"POST {PI}/items/{{item_id}}/delete": _item,
-    f"POST {PI}/share": _intake_id,
-    f"POST {PI}/close": _intake_id,
     "POST /bridging/plans/{intake_id}/acknowledgement": _own_plan,
     "POST /bridging/plans/{intake_id}/items/{item_id}/done": _own_item("form"),
 }

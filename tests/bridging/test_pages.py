@@ -50,7 +50,10 @@ def test_an_advisor_opens_an_intake_from_the_form_and_sees_licensing_and_languag
     assert 'data-testid="clb-assumption"' in page.text
     intake_id = opened.headers["location"].rsplit("/", 1)[1]
     assert (
-        client.post(f"/bridging/intakes/{intake_id}/proposals", data={"csrf_token": csrf}).status_code == 200
+        client.post(
+            f"/bridging/intakes/{intake_id}/steps", data={"csrf_token": csrf, "action": "propose"}
+        ).status_code
+        == 200
     )
     page = client.get(f"/bridging/intakes/{intake_id}")
     assert page.text.count('data-testid="plan-item"') == 7
@@ -79,6 +82,9 @@ def test_a_form_with_inverted_dates_re_renders_the_page_with_the_reason_and_save
     assert "target date before the start" in response.text
     session.expire_all()
     assert session.get(BridgingIntake, intake.id).items == []  # type: ignore[union-attr]
+    step = client.post(f"/bridging/intakes/{intake.id}/steps", data={"csrf_token": csrf, "action": "explode"})
+    assert step.status_code == 422
+    assert "unknown step" in step.text
     unknown = client.post(
         "/bridging/intakes",
         data={"csrf_token": csrf, "learner_id": w.learner.id, "origin_country": "PH", "target_code": "12345"},

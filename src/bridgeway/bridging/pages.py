@@ -42,12 +42,10 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     f"POST {_I}": allow(AD, scope=W, **_T),
     f"POST {_I}/evaluations": allow(AD, scope=W, **_T),
     f"POST {_I}/evaluations/{{evaluation_id}}/delete": allow(AD, scope=W, **_T),
-    f"POST {_I}/proposals": allow(AD, scope=W, **_T),
+    f"POST {_I}/steps": allow(AD, scope=W, **_T),
     f"POST {_I}/items": allow(AD, scope=W, **_T),
     f"POST {_I}/items/{{item_id}}": allow(AD, scope=W, **_T),
     f"POST {_I}/items/{{item_id}}/delete": allow(AD, scope=W, **_T),
-    f"POST {_I}/share": allow(AD, scope=W, **_T),
-    f"POST {_I}/close": allow(AD, scope=W, **_T),
 }
 
 NAV_ITEMS: list[dict[str, Any]] = [
@@ -329,35 +327,7 @@ async def remove_evaluation(
     )
 
 
-@router.post(_I + "/proposals", response_class=HTMLResponse, response_model=None)
-async def propose(
-    intake_id: str, request: Request, session: DbSession, principal: AdvisorW
-) -> HTMLResponse | RedirectResponse:
-    """Add the items the intake suggests to the plan."""
-    return await _act(
-        request,
-        session,
-        principal,
-        intake_id,
-        lambda form: plan.propose(session, actor=principal, intake_id=intake_id),
-    )
-
-
-_ITEM_FIELDS = (
-    "kind",
-    "title",
-    "notes",
-    "step_kind",
-    "regulator_name",
-    "support_kind",
-    "opportunity_id",
-    "owner",
-    "owner_name",
-    "status",
-    "target_on",
-    "started_on",
-    "completed_on",
-)
+_ITEM_FIELDS = ("kind", *plan.ITEM_FIELDS)
 
 
 @router.post(_I + "/items", response_class=HTMLResponse, response_model=None)
@@ -412,29 +382,23 @@ async def remove_item(
     )
 
 
-@router.post(_I + "/share", response_class=HTMLResponse, response_model=None)
-async def share(
-    intake_id: str, request: Request, session: DbSession, principal: AdvisorW
-) -> HTMLResponse | RedirectResponse:
-    """Share the plan (or its changes) with the learner."""
-    return await _act(
-        request,
-        session,
-        principal,
-        intake_id,
-        lambda form: intakes.share(session, actor=principal, intake_id=intake_id),
-    )
+_STEPS: dict[str, Callable[..., object]] = {
+    "propose": plan.propose,
+    "share": intakes.share,
+    "close": intakes.close,
+}
 
 
-@router.post(_I + "/close", response_class=HTMLResponse, response_model=None)
-async def close(
+@router.post(_I + "/steps", response_class=HTMLResponse, response_model=None)
+async def step(
     intake_id: str, request: Request, session: DbSession, principal: AdvisorW
 ) -> HTMLResponse | RedirectResponse:
-    """Close the intake."""
-    return await _act(
-        request,
-        session,
-        principal,
-        intake_id,
-        lambda form: intakes.close(session, actor=principal, intake_id=intake_id),
-    )
+    """Take a step from the intake page: propose items from the intake, share the plan, or close the intake."""
+
+    def run(form: Any) -> object:
+        name = str(form.get("action") or "")
+        if name not in _STEPS:
+            raise InvalidInput(f"unknown step '{name}'; choose one of: {', '.join(_STEPS)}")
+        return _STEPS[name](session, actor=principal, intake_id=intake_id)
+
+    return await _act(request, session, principal, intake_id, run)

@@ -17,7 +17,7 @@ from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import InvalidInput, NotFound
 from bridgeway.plar import service as plar_service
 
-_FIELDS = (
+ITEM_FIELDS = (  # what an advisor may set on an item
     "title",
     "notes",
     "step_kind",
@@ -84,7 +84,7 @@ def _check_item(item: PlanItem) -> None:
 def add_item(session: Session, *, actor: Principal, intake_id: str, data: schemas.PlanItemCreate) -> PlanItem:
     """Add an item at the end of the plan."""
     intake = access.writable(session, actor=actor, intake_id=intake_id)
-    values = {name: _plain(getattr(data, name)) for name in _FIELDS}
+    values = {name: _plain(getattr(data, name)) for name in ITEM_FIELDS}
     item = PlanItem(kind=data.kind.value, position=repository.next_position(session, intake.id), **values)
     _check_item(item)
     _check_links(session, intake, actor, item)
@@ -102,7 +102,7 @@ def update_item(
     intake = access.writable(session, actor=actor, intake_id=intake_id)
     item = access.item_of(intake, item_id)
     before = _state(item)
-    for name in data.model_fields_set & set(_FIELDS):
+    for name in data.model_fields_set & set(ITEM_FIELDS):
         value = _plain(getattr(data, name))
         if value is None and name in ("title", "owner", "status"):
             raise InvalidInput(f"{name} cannot be removed")
