@@ -382,7 +382,7 @@ def test_every_string_of_the_learner_and_advisor_pages_has_its_french() -> None:
             strings |= {a or b for a, b in literal.findall(template.read_text(encoding="utf-8"))}
     strings |= set(STATUS_WORDS.values()) | set(SUGGESTIONS.values()) | {m[1] for m in METRICS}
     strings |= {zone_words(change) or "" for change in (2.0, 1.0, -1.0)}
-    strings |= {"Your plan", "Fastest", "Cheapest", "held in previous occupation", "highly viable", "stretch"}
+    strings |= {"Chosen plan", "Fastest", "Cheapest", "held in previous occupation", "highly viable", "stretch"}
     missing = sorted(s for s in strings if s not in catalogue_fr())
     assert not missing, f"no French for: {missing}"
 

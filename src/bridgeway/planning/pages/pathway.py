@@ -133,7 +133,7 @@ def french_titles(session: Session, institution_id: str | None) -> dict[str, str
 def _decorate(report: dict[str, Any]) -> dict[str, Any]:
     alts = report["result"]["alternatives"]
     plan = report["result"]["plan"]
-    report["columns"] = [("plan", "Your plan")] + [
+    report["columns"] = [("plan", "Chosen plan")] + [
         (key, name) for key, name in (("fastest", "Fastest"), ("cheapest", "Cheapest")) if key in alts
     ]
     report["rows"] = compare(report, report["columns"])
@@ -172,6 +172,7 @@ def show_pathway(
                 catalog=catalog,
                 objective=choice.objective(),
                 data_dir=data_dir(request),
+                session=session,
             )
         except NoFeasiblePlan as exc:
             gaps = service.gap_analysis(
@@ -180,6 +181,7 @@ def show_pathway(
                 profile=profile,
                 include_crosswalk=False,
                 data_dir=data_dir(request),
+                session=session,
             )
             infeasible = explain_infeasible(
                 exc, {r.competency_id: r.label for r in gaps.primary.requirements}
