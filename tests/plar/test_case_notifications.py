@@ -224,7 +224,7 @@ def test_assigning_the_assessor_tells_them_and_the_learner_and_the_fee_starts_th
         s.assessor.email: ["plar.case.record_fee"],
     }
     [notice], _ = accounts_service.list_notifications(session, actor=s.p(s.learner))
-    assert "250.00 $" in notice.body
+    assert "Fee recorded: $250.00." in notice.body
 
 
 def test_an_evidence_request_reaches_the_learner_and_the_answer_reaches_the_assessor(

@@ -18,6 +18,7 @@ from bridgeway.accounts.domain import Role
 from bridgeway.accounts.models import Institution, User
 from bridgeway.config import Settings
 from bridgeway.credentials import service as credentials_service
+from bridgeway.plar import domain
 from bridgeway.plar.models import EvidenceDocument, RecognitionCase
 from bridgeway.plar.service import cases, outcomes
 from bridgeway.web.i18n import catalogue_fr
@@ -115,6 +116,13 @@ def request_certificate(client: TestClient, j: Journey) -> str:
 
 def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_non_credit_parts_share_what_the_program_leaves_by_hours_and_credit_courses_keep_theirs() -> None:
+    assert domain.apportion_credits(12, [(None, 36), (None, 72), (3, 45)]) == [3.0, 6.0, 3]
+    # no program credits (or nothing left to share): one credit per 15 hours, to the half credit, at least 0.5
+    assert domain.apportion_credits(None, [(None, 36), (None, 4), (2, 30)]) == [2.5, 0.5, 2]
+    assert domain.apportion_credits(3, [(None, 36), (3, 45)]) == [2.5, 3]
 
 
 def test_the_request_page_offers_only_consented_institutions_and_their_published_catalogue(

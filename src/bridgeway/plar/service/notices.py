@@ -152,15 +152,23 @@ def _message_key(event: str, party: Party, case: RecognitionCase) -> tuple[str, 
 
 def _values(session: Session, case: RecognitionCase) -> dict[str, str]:
     learner = session.get(User, case.learner_user_id)
-    fee = "—" if case.fee_cents is None else f"{case.fee_cents / 100:,.2f} $"
     return {
         "target": case.target_label,
         "reason": case.last_note or "—",
         "learner": learner.display_name if learner is not None else "—",
         "count": str(len(case.competencies)),
         "recognised": str(sum(1 for c in case.competencies if c.result == domain.Result.RECOGNISED.value)),
-        "fee": fee,
     }
+
+
+def _fee(cents: int | None, locale: str) -> str:
+    """Return the fee as a reader of that language writes it: $1,250.00 or 1 250,00 $."""
+    if cents is None:
+        return "—"
+    amount = f"{cents / 100:,.2f}"
+    if locale == "fr":
+        return amount.replace(",", "\u00a0").replace(".", ",") + "\u00a0$"
+    return f"${amount}"
 
 
 def after_step(
@@ -194,7 +202,8 @@ def _send(
         user = accounts_service.get_user(session, user_id)
     except UnknownUser:
         return  # a deleted account gets no notice; the case still moves on
-    title, body = (_say(t, user.locale, **values) for t in message)
+    filled = {**values, "fee": _fee(case.fee_cents, user.locale)}
+    title, body = (_say(t, user.locale, **filled) for t in message)
     accounts_service.notify(
         session,
         user_id=user.id,
