@@ -274,3 +274,43 @@ def test_another_learners_entry_cannot_be_removed_and_an_unknown_kind_is_a_404(
     assert client.delete(f"{P}/portfolio/nonsense/{entry}", headers=bearer(session, a)).status_code == 404
     assert _count(session, PortfolioCredential, a) == 1
     assert json.loads(json.dumps(r.json()))["outcome"] == "valid"
+
+
+def test_the_sweep_removes_old_unreferenced_files_and_keeps_used_or_recent_ones(
+    session: Session, settings: Settings
+) -> None:
+    learner = create_user(session, Role.LEARNER)
+    used = evidence.upload(
+        session, settings=settings, actor=principal_of(learner), filename="a.txt", content=b"Still used."
+    )
+    old = datetime.now(UTC).timestamp() - 3 * 24 * 3600
+
+    def orphan(content: bytes, *, age: float | None = old) -> Path:
+        digest = evidence.sha256_of(content)
+        path = settings.evidence_dir / digest[:2] / digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        if age is not None:
+            os.utime(path, (age, age))
+        return path
+
+    stale, fresh = orphan(b"Left by a rolled-back upload."), orphan(b"Upload still in flight.", age=None)
+    temp = settings.evidence_dir / "ab" / ".upload-x1"
+    temp.parent.mkdir(parents=True, exist_ok=True)
+    temp.write_bytes(b"half written")
+    os.utime(temp, (old, old))
+    used_path = _path(settings, used)
+    os.utime(used_path, (old, old))
+    stranger = settings.evidence_dir / "zz" / "not-a-digest"
+    stranger.parent.mkdir(parents=True, exist_ok=True)
+    stranger.write_bytes(b"someone else's file")
+    os.utime(stranger, (old, old))
+
+    removed = evidence.sweep_orphans(session, settings=settings)
+
+    assert removed == [stale.name]
+    assert not stale.exists()
+    assert not temp.exists()
+    assert fresh.exists()
+    assert used_path.exists()
+    assert stranger.exists()

@@ -571,7 +571,7 @@ def test_the_portfolio_page_shows_why_a_tampered_credential_was_refused(
     assert _count(session, PortfolioCredential, learner) == 0
 
 
-def test_the_page_refuses_an_empty_form_and_removes_a_credential(
+def test_the_page_refuses_an_empty_form_takes_a_file_and_removes_a_credential(
     client: TestClient, session: Session
 ) -> None:
     learner = create_user(session, Role.LEARNER)
@@ -579,9 +579,17 @@ def test_the_page_refuses_an_empty_form_and_removes_a_credential(
     r = client.post("/plar/credentials", data={"credential": ""})
     assert r.status_code == 422
     assert "empty" in r.text
-    assert client.post(
-        "/plar/credentials", data={"credential": json.dumps(foreign_credential(learner))}
-    ).status_code in (200, 303)
+    badge = json.dumps(foreign_credential(learner)).encode()
+    r = client.post(
+        "/plar/credentials",
+        data={"credential": ""},
+        files={"file": ("badge.json", badge, "application/json")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    again = client.post("/plar/credentials", files={"file": ("badge.json", badge, "application/json")})
+    assert again.status_code == 409
+    assert "already in your portfolio" in again.text
     entry = session.scalars(
         select(PortfolioCredential).where(PortfolioCredential.learner_user_id == learner.id)
     ).one()

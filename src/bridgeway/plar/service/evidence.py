@@ -262,3 +262,41 @@ def _committed_references(session: Session, digests: set[str]) -> set[str]:
         return repository.referenced_digests(bind, digests)
     with bind.connect() as connection:
         return repository.referenced_digests(connection, digests)
+
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sweep_orphans(
+    session: Session, *, settings: Settings, older_than_seconds: float = 24 * 3600
+) -> list[str]:
+    """Delete stored files no evidence row references and untouched for a while; return their digests.
+
+    Such files come from uploads whose transaction rolled back after the bytes were written. The grace period
+    keeps the file of an upload whose row is not committed yet. Unfinished temporary files are removed too.
+    """
+    root = settings.evidence_dir
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - older_than_seconds
+    candidates: dict[str, Path] = {}
+    for path in root.glob("??/*"):
+        try:
+            if not path.is_file() or path.stat().st_mtime > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        if path.name.startswith(".upload-"):
+            path.unlink(missing_ok=True)
+        elif _DIGEST.match(path.name) and path.parent.name == path.name[:2]:
+            candidates[path.name] = path
+    removed: list[str] = []
+    names = sorted(candidates)
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        used = repository.referenced_digests(session, chunk)
+        for digest in chunk:
+            if digest not in used:
+                candidates[digest].unlink(missing_ok=True)
+                removed.append(digest)
+    return removed
