@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from bridgeway.accounts.domain import Role
 from bridgeway.accounts.policy import RoutePolicy, merge
-from bridgeway.planning.pages import advisor, employer, learner
+from bridgeway.planning.pages import advisor, common, employer, learner
 
-router = APIRouter(include_in_schema=False)
+# Every planning page remembers its session, so the occupation spaces come from the imported releases.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(common.keep_session)])
 router.include_router(learner.router)
 router.include_router(advisor.router)
 router.include_router(employer.router)

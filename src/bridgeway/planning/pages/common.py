@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
+from bridgeway.kit.http import DbSession
 from bridgeway.planning import service
 from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.errors import EmptyProfile, UnknownOccupation
@@ -53,12 +55,23 @@ def locale(request: Request) -> str:
     return str(getattr(request.state, "locale", "en"))
 
 
+def keep_session(request: Request, session: DbSession) -> None:
+    """Page dependency: remember the request's session, so occupation spaces are read from the imported releases."""
+    request.state.planning_session = session
+
+
+def db(request: Request) -> Session | None:
+    """The request's session (see `keep_session`); None outside the planning pages."""
+    session = getattr(request.state, "planning_session", None)
+    return session if isinstance(session, Session) else None
+
+
 def resolve_target(request: Request, taxonomy: str, text: str | None) -> str | None:
     """The occupation code for what was typed: a code, URI or UUID, or else an exact title (any case)."""
     wanted = (text or "").strip()
     if not wanted:
         return None
-    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request)).space
+    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request), session=db(request)).space
     try:
         return space.codes[learner_engine.resolve_occupation(space, wanted)]
     except UnknownOccupation:
@@ -85,7 +98,7 @@ def target_label(request: Request, taxonomy: str, code: str | None) -> str | Non
     """The occupation's title when no other occupation of the taxonomy shares it (typing it back finds it)."""
     if not code:
         return None
-    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request)).space
+    space = service.transition_index(taxonomy=taxonomy, data_dir=data_dir(request), session=db(request)).space
     row = space.occupation_index(code)
     if row is None:
         return None
@@ -110,7 +123,12 @@ def suggestions(
         return []
     try:
         report = service.rank_transitions(
-            taxonomy=taxonomy, profile=profile, top=top, explain=False, data_dir=data_dir(request)
+            taxonomy=taxonomy,
+            profile=profile,
+            top=top,
+            explain=False,
+            data_dir=data_dir(request),
+            session=db(request),
         )
     except EmptyProfile:
         return []

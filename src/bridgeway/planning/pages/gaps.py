@@ -15,6 +15,7 @@ from bridgeway.planning.pages.common import (
     base_context,
     claims_by_taxonomy,
     data_dir,
+    db,
     find_target,
     suggestions,
     target_label,
@@ -59,7 +60,7 @@ def show_gaps(
     code, error, status = find_target(request, profile, taxonomy, target)
     if code is not None:
         report = service.gap_analysis(
-            taxonomy=taxonomy, code=code, profile=profile, data_dir=data_dir(request)
+            taxonomy=taxonomy, code=code, profile=profile, data_dir=data_dir(request), session=db(request)
         )
         data = service.to_jsonable(report)
         analysis = {

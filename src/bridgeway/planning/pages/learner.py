@@ -121,7 +121,7 @@ def edit_profile(
     """My profile: what I can do, my languages and my constraints."""
     profile, _ = service.stored_profile(session, learner_id=principal.user_id)
     labels = service.competency_labels(
-        [c.id for c in profile.competencies], data_dir=common.data_dir(request)
+        [c.id for c in profile.competencies], data_dir=common.data_dir(request), session=session
     )
     held = [
         {"id": c.id, "label": labels.get(c.id, ""), "evidence": c.evidence.value}

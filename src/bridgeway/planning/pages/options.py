@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from bridgeway.kit.http import render
 from bridgeway.planning import service
 from bridgeway.planning.errors import EmptyProfile
-from bridgeway.planning.pages.common import Subject, base_context, claims_by_taxonomy, data_dir
+from bridgeway.planning.pages.common import Subject, base_context, claims_by_taxonomy, data_dir, db
 from bridgeway.planning.schemas import LearnerProfile
 
 POOL = 300  # the closest occupations ranked once; filters and pages work inside them
@@ -78,7 +78,7 @@ def zone_words(change: float | None) -> str | None:
 def ranked(request: Request, profile: LearnerProfile, taxonomy: str) -> list[dict[str, Any]]:
     """The closest occupations with their explanations, as JSON-ready dicts (EmptyProfile when unreadable)."""
     report = service.rank_transitions(
-        taxonomy=taxonomy, profile=profile, top=POOL, data_dir=data_dir(request)
+        taxonomy=taxonomy, profile=profile, top=POOL, data_dir=data_dir(request), session=db(request)
     )
     out = []
     for rec in service.to_jsonable(report)["recommendations"]:
