@@ -617,3 +617,32 @@ def test_the_plain_words_of_every_check_and_outcome_have_their_french() -> None:
     words = [*credentials.RECIPIENT_WORDS.values()]
     assert not [w for w in words if w not in catalogue_fr()]
     assert TEMPLATES, "the credentials section templates exist"
+
+
+def test_an_alignment_url_that_is_not_http_is_shown_as_text_not_as_a_link(
+    client: TestClient, session: Session
+) -> None:
+    learner = create_user(session, Role.LEARNER)
+    keypair = vc.generate_ed25519_keypair()
+    document = vc.build_open_badge_credential(
+        issuer=vc.Profile(id=keypair.did_key, name="Odd Issuer"),
+        subject=vc.AchievementSubject(
+            achievement=vc.Achievement(
+                id="https://odd.example/a/1",
+                name="Odd badge",
+                description="An alignment pointing at a script.",
+                criteria_narrative="None.",
+                alignment=[vc.Alignment(target_name="clickme", target_url="javascript:alert(1)")],
+            ),
+            identifier=vc.IdentityObject.hashed_email(learner.email),
+        ),
+        valid_from=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    signed = vc.sign_credential(
+        document, private_key=keypair.private_key, verification_method=keypair.did_key_verification_method
+    )
+    sign_in(client, session, learner)
+    assert client.post("/plar/credentials", data={"credential": json.dumps(signed)}).status_code in (200, 303)
+    page = client.get("/plar").text
+    assert "clickme" in page
+    assert 'href="javascript:' not in page
