@@ -31,7 +31,7 @@ from bridgeway.planning.engine.space import OccupationSpace
 from bridgeway.planning.engine.transitions import TransitionIndex
 from bridgeway.planning.errors import EmptyProfile
 from bridgeway.planning.schemas import Catalog, Delivery, LearnerProfile, Opportunity, Schedule, StackingRule
-from bridgeway.planning.sources import competency_id, load_space, missing_releases, onet_crosswalk, space_for
+from bridgeway.planning.sources import competency_id, missing_releases, onet_crosswalk, space_for
 
 _indexes: dict[int, TransitionIndex] = {}  # by id of the space; a few kept (database and files, per taxonomy)
 _INDEXES_KEPT = 6
@@ -594,7 +594,7 @@ def workforce_gaps(
     """
     from bridgeway.accounts.models import User
 
-    space = load_space(taxonomy, data_dir)
+    space = occupation_space(taxonomy, session=session, data_dir=data_dir)
     row = learner_engine.resolve_occupation(space, target)
     people: list[dict[str, Any]] = []
     without: list[str] = []
