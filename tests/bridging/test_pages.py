@@ -132,3 +132,57 @@ def test_a_learner_without_a_shared_plan_is_told_so(client: TestClient, session:
     open_intake(session, w)
     sign_in(client, session, w.learner)
     assert 'data-testid="no-plan"' in client.get("/bridging").text
+
+
+def test_the_occupation_finder_offers_unit_groups_and_profiles_as_targets_and_any_taxonomy_as_origin(
+    client: TestClient, session: Session
+) -> None:
+    w = world(session)
+    sign_in(client, session, w.advisor)
+    target = client.get("/bridging/occupation-options", params={"q": "nurses", "field": "target"})
+    assert target.status_code == 200
+    assert 'value="31301"' in target.text
+    assert 'value="31301.01"' in target.text
+    assert 'value="29-1141.00"' not in target.text  # O*NET is no target in Canada
+    nursing = client.get("/bridging/occupation-options", params={"q": "nursing", "field": "target"})
+    assert 'value="3130"' not in nursing.text  # a minor group is no target
+    origin = client.get("/bridging/occupation-options", params={"q": "registered nurses", "field": "origin"})
+    assert 'value="29-1141.00"' in origin.text
+    empty = client.get("/bridging/catalogue-options", params={"q": "zzzz-no-such-course"})
+    assert "Nothing in the published catalogue matches." in empty.text
+
+
+def test_a_training_item_picked_from_the_catalogue_takes_its_title_and_links_to_it(
+    client: TestClient, session: Session
+) -> None:
+    from tests.factories.catalog import create_published, create_staff
+
+    w = world(session)
+    version = create_published(
+        session,
+        create_staff(session, institution=w.institution),
+        title_en="Pharmacology for nurses in Canada",
+    )
+    intake = open_intake(session, w)
+    csrf = sign_in(client, session, w.advisor)
+    found = client.get("/bridging/catalogue-options", params={"q": "Pharmacology"})
+    assert f'value="{version.opportunity_id}"' in found.text
+    added = client.post(
+        f"/bridging/intakes/{intake.id}/items",
+        data={
+            "csrf_token": csrf,
+            "kind": "training",
+            "owner": "learner",
+            "opportunity_id": version.opportunity_id,
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    page = client.get(f"/bridging/intakes/{intake.id}").text
+    assert "Pharmacology for nurses in Canada" in page
+    assert f'href="/catalog/opportunities/{version.opportunity_id}"' in page
+    bad = client.post(
+        f"/bridging/intakes/{intake.id}/items",
+        data={"csrf_token": csrf, "kind": "training", "owner": "learner", "opportunity_id": "no-such-entry"},
+    )
+    assert bad.status_code == 422

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
+from bridgeway.accounts.errors import UnknownUser
 from bridgeway.accounts.policy import RoutePolicy, allow
 from bridgeway.bridging import domain, schemas
 from bridgeway.bridging.service import access, intakes, occupations, plan, reads
@@ -130,7 +131,10 @@ def _learner_choices(session: Session, principal: Principal) -> list[tuple[str, 
     busy = {i.learner_user_id for i in intakes.list_for_institution(session, actor=principal)}
     users = []
     for learner_id in accounts_service.consenting_learner_ids(session, viewer=principal) - busy:
-        user = accounts_service.get_user(session, learner_id)
+        try:
+            user = accounts_service.get_user(session, learner_id)
+        except UnknownUser:  # a consent outlives a deleted account
+            continue
         if Role.LEARNER in accounts_service.roles_of(user):
             users.append((user.id, f"{user.display_name} <{user.email}>"))
     return sorted(users, key=lambda u: u[1].lower())

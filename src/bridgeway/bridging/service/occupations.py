@@ -123,7 +123,10 @@ def occupation_options(
         return []
     sources = ["noc", "oasis"] if target else list(ORIGIN_SOURCES)
     hits, _ = find_entries(session, query, kinds=["occupation"], sources=sources, limit=limit, offset=0)
-    return [(h.source, h.code, h.label) for h in hits]
+    # a target is a NOC unit group (5 digits) or an OaSIS profile, not a broader NOC group
+    return [
+        (h.source, h.code, h.label) for h in hits if not target or h.source == "oasis" or len(h.code) == 5
+    ]
 
 
 def catalogue_options(session: Session, *, query: str, limit: int = 10) -> list[OpportunitySummary]:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
+from bridgeway.accounts.errors import UnknownUser
 from bridgeway.bridging import domain, schemas
 from bridgeway.bridging.models import BridgingIntake, PlanItem
 from bridgeway.bridging.service.occupations import REGULATION_SOURCE
@@ -16,8 +17,11 @@ ADVISOR_NEED = "Entered by the advisor"
 
 
 def person(session: Session, user_id: str) -> schemas.PersonRead:
-    """Return a person's id, name and e-mail."""
-    user = accounts_service.get_user(session, user_id)
+    """Return a person's id, name and e-mail (a deleted account shows as such, the record stays readable)."""
+    try:
+        user = accounts_service.get_user(session, user_id)
+    except UnknownUser:
+        return schemas.PersonRead(id=user_id, name="deleted user", email="")
     return schemas.PersonRead(id=user.id, name=user.display_name, email=user.email)
 
 
