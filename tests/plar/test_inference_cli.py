@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -50,7 +51,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     return application
 
 
-def run(app: typer.Typer, args: list[str], data: bytes) -> tuple[int, list[dict], str]:
+def run(app: typer.Typer, args: list[str], data: bytes) -> tuple[int, list[dict[str, Any]], str]:
     result = CliRunner().invoke(app, ["skills", *args], input=data)
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     return result.exit_code, lines, result.stderr if result.stderr_bytes is not None else ""
