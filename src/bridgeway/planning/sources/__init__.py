@@ -74,12 +74,13 @@ def space_for(
     root = (data_dir or default_data_dir()).resolve()
     if session is None:
         return load_space(taxonomy, root)
-    missing = missing_releases(session, taxonomy)
-    if not missing:
-        return space_from_database(session, taxonomy, data_dir=root)
+    space = database.imported_space(session, taxonomy, data_dir=root)
+    if space is not None:
+        return space
     try:
         return load_space(taxonomy, root)
     except DataUnavailable as exc:
+        missing = missing_releases(session, taxonomy)
         raise DataUnavailable(
             f"{taxonomy} is not available: the database holds no {', '.join(missing)} release (import it with "
             f"`bridgeway data import-all DATA_DIR`) and {exc.message}",

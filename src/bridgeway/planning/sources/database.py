@@ -71,24 +71,39 @@ def competency_id(competency: Competency) -> str:
 
 def missing_releases(session: Session, taxonomy: str) -> list[str]:
     """The sources this taxonomy's space needs that the database holds no release of (empty: ready)."""
+    return _releases(session, taxonomy)[1]
+
+
+def _releases(session: Session, taxonomy: str) -> tuple[dict[str, Any], list[str]]:
+    """(latest release by source, required sources without one), in one query."""
     if taxonomy not in REQUIRED_RELEASES:
         raise UnknownTaxonomy(f"unknown taxonomy {taxonomy!r}; choose one of {', '.join(REQUIRED_RELEASES)}")
     latest = taxonomy_service.latest_releases(session)
-    return [source for source in REQUIRED_RELEASES[taxonomy] if source not in latest]
+    return latest, [source for source in REQUIRED_RELEASES[taxonomy] if source not in latest]
 
 
 def space_from_database(
     session: Session, taxonomy: str, *, data_dir: Path | None = None, use_disk_cache: bool = True
 ) -> OccupationSpace:
     """The occupation space of `taxonomy` from the imported releases (cached until a newer release is imported)."""
-    missing = missing_releases(session, taxonomy)
-    if missing:
+    space = imported_space(session, taxonomy, data_dir=data_dir, use_disk_cache=use_disk_cache)
+    if space is None:
+        missing = missing_releases(session, taxonomy)
         raise DataUnavailable(
             f"the database holds no {', '.join(missing)} release, needed for {taxonomy}: import the official data "
             "with `bridgeway data import-all DATA_DIR`",
             detail={"taxonomy": taxonomy, "missing": missing},
         )
-    latest = taxonomy_service.latest_releases(session)
+    return space
+
+
+def imported_space(
+    session: Session, taxonomy: str, *, data_dir: Path | None = None, use_disk_cache: bool = True
+) -> OccupationSpace | None:
+    """Like `space_from_database`, but None when a release is missing (one query when the space is cached)."""
+    latest, missing = _releases(session, taxonomy)
+    if missing:
+        return None
     used = REQUIRED_RELEASES[taxonomy] + _OPTIONAL_RELEASES.get(taxonomy, ())
     key: tuple[Any, ...] = tuple(latest[s].id if s in latest else None for s in used)
     if taxonomy == "esco":
