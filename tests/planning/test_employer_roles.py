@@ -272,3 +272,26 @@ def test_the_role_page_edits_levels_drops_and_adds_competencies(
     assert "unknown competency" in refused.text
     french = client.get(url, params={"lang": "fr"})
     assert "Ce dont le poste a besoin" in french.text
+
+
+def test_every_string_of_the_employer_pages_has_its_french() -> None:
+    import re
+
+    from bridgeway.planning.engine import workforce as engine
+    from bridgeway.planning.pages.employer import FORMAT_WORDS
+    from bridgeway.web.i18n import catalogue_fr
+
+    literal = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+    folder = Path(workforce.__file__).parent / "templates" / "planning"
+    strings = {
+        a or b for t in folder.glob("employer*.html") for a, b in literal.findall(t.read_text("utf-8"))
+    }
+    strings |= set(FORMAT_WORDS.values()) | {label for label, _, _ in engine.READINESS_BANDS}
+    strings |= {
+        workforce.FORMAT_NOTE,
+        "Employer-defined competency",
+        "no training in the catalogue teaches it",
+    }
+    strings |= {"employer-defined competency: no catalogue teaches it"}
+    assert len(strings) > 100
+    assert sorted(s for s in strings if s not in catalogue_fr()) == []
