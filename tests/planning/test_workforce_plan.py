@@ -437,3 +437,17 @@ def test_the_demo_gives_the_employer_a_role_a_consenting_crew_and_a_report(
     page = client.get(first["report"])
     assert page.status_code == 200, page.text
     assert page.text.count('data-testid="heatmap-row"') == 4
+
+
+def test_a_prerequisite_shared_by_both_formats_is_planned_once() -> None:
+    cat = catalog(
+        {"id": "safety", "competencies": ["g0"], "cost": 50},
+        {**WORKSHOP, "competencies": ["g1"], "prerequisites": ["safety"]},
+        {**EVENINGS, "competencies": ["g2"], "prerequisites": ["safety"]},
+    )
+    result = plan(cat, {"g1": ["ana"], "g2": ["ben"]})
+    ids = [o.opportunity_id for o in result.options]
+    assert sorted(ids) == ["C", "W", "safety"]
+    safety = next(o for o in result.options if o.opportunity_id == "safety")
+    assert safety.people == ["ana", "ben"]  # planned with the workshop, needed by the evening course too
+    assert safety.closes == []

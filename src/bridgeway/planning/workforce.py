@@ -626,12 +626,12 @@ def _plan_payload(
     names = analysis.names
     out: dict[str, Any] = service.to_jsonable(plan)
     for option in out["options"]:
-        option["people"] = [names.get(p, p) for p in option["people"]]
+        option["people"] = sorted(names.get(p, p) for p in option["people"])
         option["closes"] = [{"competency_id": c, "label": labels.get(c, c)} for c in option["closes"]]
     for key in ("uncovered", "individual"):
         for gap in out[key]:
             gap["label"] = labels.get(gap["competency_id"], gap["competency_id"])
-            gap["people"] = [names.get(p, p) for p in gap["people"]]
+            gap["people"] = sorted(names.get(p, p) for p in gap["people"])
     readiness = []
     for uid, report in analysis.reports.items():
         covered = [c for o in plan.options if uid in o.people for c in o.closes if uid in gaps.get(c, [])]

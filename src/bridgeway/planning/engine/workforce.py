@@ -275,15 +275,8 @@ def _closure(by_id: dict[str, Opportunity], ids: set[str]) -> set[str]:
     return out
 
 
-def _weighted(
-    catalog: Catalog, keep: set[str], gap_people: dict[str, list[str]], targets: set[str]
-) -> tuple[Catalog, dict[str, set[str]]]:
+def _weighted(catalog: Catalog, keep: set[str], attendees: dict[str, set[str]]) -> Catalog:
     """The catalogue restricted to `keep`, each cost multiplied by the people it would train (at least one)."""
-    attendees = {
-        o.id: {p for c in o.competencies if c in targets for p in gap_people.get(c, [])}
-        for o in catalog.opportunities
-        if o.id in keep
-    }
     opps = [
         o.model_copy(update={"cost": o.cost * max(1, len(attendees[o.id]))})
         for o in catalog.opportunities
@@ -297,7 +290,7 @@ def _weighted(
             trimmed = rule.model_copy(update={"electives": electives})
             if trimmed.groups():
                 rules.append(trimmed)
-    return Catalog(opportunities=opps, stacking_rules=rules), attendees
+    return Catalog(opportunities=opps, stacking_rules=rules)
 
 
 def plan_training(
@@ -350,11 +343,16 @@ def plan_training(
     options: list[TrainingOption] = []
     credentials: list[dict[str, object]] = []
     solver: list[str] = []
+    taken: set[str] = set()  # chosen in the preferred pass: done, with all they teach, for the next pass
+    placed: list[tuple[PlannedItem, bool]] = []
+    attendees_of = {
+        o.id: {p for c in o.competencies for p in shared.get(c, [])} for o in catalog.opportunities
+    }
     for targets, allowed, is_preferred in passes:
+        targets = [c for c in targets if not any(c in by_id[t].competencies for t in taken)]
         if not targets:
             continue
-        keep = _closure(by_id, allowed)
-        weighted, attendees = _weighted(catalog, keep, shared, set(targets))
+        weighted = _weighted(catalog, _closure(by_id, allowed) | taken, attendees_of)
         try:
             result = plan_pathway(
                 weighted,
@@ -362,6 +360,7 @@ def plan_training(
                 recognised=set(),
                 constraints=constraints,
                 objective=objective,
+                completed=taken,
                 alternatives=False,
                 time_limit=time_limit,
                 today=start,
@@ -372,11 +371,17 @@ def plan_training(
         plan = result.plan
         solver.append(f"{plan.solver} ({plan.status})")
         credentials.extend(c for c in plan.credentials if c.get("via") == "stacking")
-        for item in plan.items:
-            options.append(
-                _option(item, by_id[item.id], attendees, shared, seats, kinds, is_preferred, preference)
-            )
+        placed.extend((item, is_preferred) for item in plan.items)
+        taken |= {item.id for item in plan.items}
         uncovered.extend(UncoveredGap(c, shared[c], "no plan covers it") for c in plan.uncovered)
+    for item, is_preferred in placed:
+        # Whoever takes an opportunity also takes what it requires (a prerequisite planned in the preferred pass
+        # serves the other pass's people too).
+        who = set(attendees_of[item.id]) | {
+            p for d in taken if d != item.id and item.id in _closure(by_id, {d}) for p in attendees_of[d]
+        }
+        opp = by_id[item.id]
+        options.append(_option(item, opp, sorted(who), shared, seats, kinds, is_preferred, preference))
     options.sort(key=lambda o: (-o.attendees, o.start_date, o.title))
     return TrainingPlan(
         preference=preference,
@@ -393,16 +398,13 @@ def plan_training(
 def _option(
     item: PlannedItem,
     opp: Opportunity,
-    attendees: dict[str, set[str]],
+    people: list[str],
     gap_people: dict[str, list[str]],
     seats: dict[str, dict[dt.date, int]],
     kinds: dict[str, str],
     is_preferred: bool,
     preference: str,
 ) -> TrainingOption:
-    people = sorted(attendees.get(opp.id, set()))
-    if not people:  # a prerequisite: whoever takes what depends on it
-        people = sorted({p for c in item.covers for p in gap_people.get(c, [])})
     n = max(1, len(people))
     kind = kinds.get(opp.id, opp.kind)
     # The scheduler counts in whole weeks from the plan's start; the intake is the one in the item's first week.
@@ -430,7 +432,7 @@ def _option(
         hours_per_person=opp.hours,
         attendees=len(people),
         people=people,
-        closes=list(item.covers),
+        closes=[c for c in opp.competencies if c in gap_people],
         seats=intake_seats,
         intakes_needed=None if not intake_seats else -(-n // intake_seats),
         cost_per_person=round(opp.cost, 2),
