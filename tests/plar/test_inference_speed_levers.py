@@ -1,15 +1,18 @@
-"""The engine's speed levers keep its answers: the dense token budget, the query cache, the counting matcher."""
+"""The engine's speed levers keep its answers (dense budget, query cache, counting matcher); the OaSIS evaluation set."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bridgeway.plar.inference import CompetencyRecord, HashingBackend, SkillInferenceEngine, build_index
 from bridgeway.plar.inference.engine import InferenceConfig, choose_dense_units
+from bridgeway.plar.inference.evaluation import EvalQuery, build_oasis_descriptor_set, prior_baseline
 from bridgeway.plar.inference.lexical import LexicalMatcher
+from bridgeway.plar.inference.sources import oasis_top_rated
 from bridgeway.plar.inference.text import Unit, split_units
 
 RECORDS = (
@@ -153,3 +156,48 @@ def test_a_label_of_three_stems_matches_partly_only_with_its_rarest_stem() -> No
     assert partial
     assert 0 < partial[0].score < 1
     assert "urn:t:hydro" not in {records[h.record].uri for h in without}
+
+
+def _write_oasis(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    files = {
+        "skills_oasis_2023_v1.0.csv": "OaSIS Code - Final,OaSIS Label - Final,Critical Thinking,Repairing \n"
+        "72400.01,Millwrights,3,5\n72400.02,Mechanics,4,4\n11100.00,Accountants,5,0\n",
+        "abilities_oasis_2023_v1.0.csv": "OaSIS Code - Final,OaSIS Label - Final,Manual Dexterity\n"
+        "72400.01,Millwrights,4\n72400.02,Mechanics,x\n11100.00,Accountants,1\n",
+        "knowledges_oasis_2023_v1.0.csv": "OaSIS Code - Final,OaSIS Label - Final,Mechanical\n"
+        "72400.01,Millwrights,3\n72400.02,Mechanics,2\n11100.00,Accountants,0\n",
+        "main-duties_oasis-2023_v1.0.csv": "OaSIS profile code,OaSIS Label - Final,Main duties\n"
+        "72400.01,Millwrights,Install machinery\n72400.01,Millwrights,Repair pumps\n"
+        "11100.00,Accountants,Prepare financial statements\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_oasis_descriptors_rated_at_the_top_of_their_scale_are_the_gold_of_a_profile(tmp_path: Path) -> None:
+    oasis = tmp_path / "canada" / "oasis-2023-v1.0"
+    _write_oasis(oasis)
+    top = oasis_top_rated(oasis)
+    assert top["72400.01"] == {
+        "oasis:skills:repairing",
+        "oasis:abilities:manual-dexterity",
+        "oasis:knowledges:mechanical",
+    }
+    assert top["72400.02"] == {"oasis:skills:critical-thinking", "oasis:skills:repairing"}  # 'x' is no rating
+    queries = build_oasis_descriptor_set(tmp_path)
+    by_code = {q.key: q for q in queries}
+    assert set(by_code) == {"72400.01", "11100.00"}  # profiles without main duties are left out
+    assert by_code["72400.01"].text == "Install machinery\nRepair pumps"
+    assert by_code["11100.00"].gold == {"oasis:skills:critical-thinking"}
+
+
+def test_the_prior_baseline_ranks_what_the_dev_half_most_often_calls_correct() -> None:
+    def q(split: str, gold: set[str]) -> EvalQuery:
+        return EvalQuery("s", split, "text", frozenset(gold), split)
+
+    queries = [q("dev", {"a", "b"}), q("dev", {"a"}), q("test", {"a"}), q("test", {"c"})]
+    scores = prior_baseline(queries, "test")["s/test"]
+    assert scores.queries == 2
+    assert scores.mrr == pytest.approx((1.0 + 0.0) / 2)  # 'c' is never in the dev half's gold
+    assert scores.r_precision_5 == pytest.approx(0.5)

@@ -168,13 +168,14 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON"),
     recipe: str = typer.Option(DEFAULT_RECIPE, "--recipe", help="Which cached index to score"),
     dense_budget: int | None = typer.Option(None, "--dense-budget", min=0, help=DENSE_BUDGET_HELP),
+    source: str = typer.Option("esco", "--source", help="esco (skills) or oasis (descriptors)"),
 ) -> None:
     """Score lexical-only, dense-only and combined inference on the evaluation set (R-Precision@5, MRR)."""
     from bridgeway.plar.inference.evaluation import run_comparison
 
     if split not in ("dev", "test", "both"):
         fail("--split must be dev, test or both")
-    engine = _engine("esco", None, recipe=recipe, config=_config(dense_budget))
+    engine = _engine(source, None, recipe=recipe, config=_config(dense_budget))
     report = run_comparison(
         engine,
         settings().data_dir,
@@ -182,6 +183,7 @@ def evaluate(
         split=split,
         fit=fit,
         log=lambda msg: err_console.print(msg, highlight=False),
+        source=source,
     )
     if as_json:
         typer.echo(json.dumps(report, indent=2))

@@ -12,6 +12,13 @@ by a stable hash of the occupation group or skill so that nothing tuned on is sc
 - `noc-titles-en` / `noc-titles-fr`: the COPS English and French unit-group names, against the same skills;
   the pair shows what French input costs.
 
+With `--source oasis`, one more set scores the OaSIS descriptors (skills, abilities, knowledge):
+
+- `oasis-descriptors`: all main duties of an OaSIS profile, against the descriptors that profile rates at the
+  top of their scale (skills and abilities 4–5 of 5, knowledge 3 of 3; about 14 of 126 per profile). A
+  constant ranking by how often each descriptor is top-rated in the development half (`prior`) is the
+  baseline to beat: some descriptors (Oral Comprehension, Critical Thinking) are top-rated almost everywhere.
+
 Occupation-level gold sets are generous (every essential skill of every linked ESCO occupation) and noisy (a
 crosswalk chain), so absolute figures are low; they are for comparing methods, not for a promise.
 """
@@ -37,11 +44,13 @@ from bridgeway.plar.inference.engine import Calibration, Mode, SkillInferenceEng
 from bridgeway.plar.inference.index import PASSAGE_ALT_LABELS
 from bridgeway.plar.inference.lexical import LexicalMatcher
 from bridgeway.plar.inference.records import CompetencyRecord, InferenceResult
+from bridgeway.plar.inference.sources import oasis_top_rated
 
 __all__ = [
     "EvalQuery",
     "Metrics",
     "build_evaluation_set",
+    "build_oasis_descriptor_set",
     "evaluate",
     "fit_calibration",
     "holdout_records",
@@ -103,10 +112,7 @@ def build_evaluation_set(
     queries += _altlabel_queries(records, rng)
     gold_by_noc = _gold_by_noc(data_dir, known)
     oasis = data_dir / "canada" / "oasis-2023-v1.0"
-    duties: dict[str, list[str]] = defaultdict(list)
-    for row in _rows(oasis / "main-duties_oasis-2023_v1.0.csv"):
-        duties[row["OaSIS profile code"].strip()].append(row["Main duties"].strip())
-    for code, lines in sorted(duties.items()):
+    for code, lines in sorted(_oasis_duties(oasis).items()):
         gold = gold_by_noc.get(code[:5])
         if gold:
             queries.append(EvalQuery("oasis-duties", _split(code[:5]), "\n".join(lines), gold, code))
@@ -130,6 +136,46 @@ def build_evaluation_set(
                 EvalQuery("noc-titles-fr", _split(code), row["Nom_de_la_profession"].strip(), gold, code)
             )
     return _cap(queries, per_set, rng)
+
+
+def _oasis_duties(oasis: Path) -> dict[str, list[str]]:
+    duties: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(oasis / "main-duties_oasis-2023_v1.0.csv"):
+        duties[row["OaSIS profile code"].strip()].append(row["Main duties"].strip())
+    return duties
+
+
+def build_oasis_descriptor_set(data_dir: Path, *, per_set: int = 200, seed: int = 7) -> list[EvalQuery]:
+    """Main duties of each OaSIS profile against the descriptors it rates at the top of their scale."""
+    oasis = data_dir / "canada" / "oasis-2023-v1.0"
+    top = oasis_top_rated(oasis)
+    queries = [
+        EvalQuery("oasis-descriptors", _split(code[:5]), "\n".join(lines), top[code], code)
+        for code, lines in sorted(_oasis_duties(oasis).items())
+        if top.get(code)
+    ]
+    return _cap(queries, per_set, random.Random(seed))
+
+
+def prior_baseline(queries: Sequence[EvalQuery], split: str) -> dict[str, Metrics]:
+    """Score one constant ranking (how often each URI is gold in the dev half) on the chosen split."""
+    counts: dict[str, int] = defaultdict(int)
+    for q in queries:
+        if q.split == "dev":
+            for uri in q.gold:
+                counts[uri] += 1
+    ranked = sorted(counts, key=lambda u: (-counts[u], u))[:50]
+    sums: dict[str, Metrics] = defaultdict(Metrics)
+    for q in queries:
+        if split in ("both", q.split):
+            m = sums[f"{q.set_name}/{q.split}"]
+            m.queries += 1
+            m.r_precision_5 += r_precision_at(ranked, q.gold)
+            m.mrr += mrr(ranked, q.gold)
+    for m in sums.values():
+        m.r_precision_5 /= m.queries
+        m.mrr /= m.queries
+    return dict(sorted(sums.items()))
 
 
 def holdout_records(
@@ -313,12 +359,16 @@ def run_comparison(
     fit: bool = False,
     log: Callable[[str], None] = lambda _msg: None,
     query_cache: Path | None = None,
+    source: str = "esco",
 ) -> dict[str, Any]:
     """Lexical-only, dense-only and combined figures per query set; optionally fit the calibration on dev."""
     if engine.backend is None:
         raise ValueError("evaluation needs an embedding backend")
     backend = CachingBackend(engine.backend, query_cache)
-    queries = build_evaluation_set(data_dir, engine.index.records, per_set=per_set)
+    if source == "oasis":
+        queries = build_oasis_descriptor_set(data_dir, per_set=per_set)
+    else:
+        queries = build_evaluation_set(data_dir, engine.index.records, per_set=per_set)
     base = SkillInferenceEngine(engine.index, backend, matcher=engine.matcher, config=engine.config)
     held = LexicalMatcher(holdout_records(engine.index.records, queries))
     alt = SkillInferenceEngine(engine.index, backend, matcher=held, config=engine.config)
@@ -346,6 +396,8 @@ def run_comparison(
         log(f"{mode}: {time.perf_counter() - started:.0f} s")
         report["results"][mode] = {k: asdict(v) for k, v in scores.items()}
         backend.save()
+    # a constant ranking (the URIs most often correct in the dev half): what knowing no text would score
+    report["results"]["prior"] = {k: asdict(v) for k, v in prior_baseline(queries, split).items()}
     report["table"] = _table(report["results"])
     return report
 
@@ -353,11 +405,16 @@ def run_comparison(
 def _table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     keys = sorted({k for by_set in results.values() for k in by_set})
     lines = [
-        "| query set | n | lexical R-P@5 | lexical MRR | dense R-P@5 | dense MRR | combined R-P@5 | combined MRR |",
-        "|---|---|---|---|---|---|---|---|",
+        "| query set | n | " + " | ".join(f"{m} R-P@5 | {m} MRR" for m in results) + " |",
+        "|---|---|" + "---|---|" * len(results),
     ]
     for key in keys:
         n = results["combined"][key]["queries"]
-        cells = [f"{results[m][key]['r_precision_5']:.3f} | {results[m][key]['mrr']:.3f}" for m in results]
+        cells = [
+            f"{results[m][key]['r_precision_5']:.3f} | {results[m][key]['mrr']:.3f}"
+            if key in results[m]
+            else "– | –"
+            for m in results
+        ]
         lines.append(f"| {key} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

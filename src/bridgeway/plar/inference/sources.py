@@ -13,7 +13,13 @@ from typing import Any
 
 from bridgeway.plar.inference.records import CompetencyRecord
 
-__all__ = ["read_esco_skills", "read_oasis_descriptors", "records_from_competencies", "release_name"]
+__all__ = [
+    "oasis_top_rated",
+    "read_esco_skills",
+    "read_oasis_descriptors",
+    "records_from_competencies",
+    "release_name",
+]
 
 _OASIS_FILES = {"skill": "skills", "ability": "abilities", "knowledge": "knowledges"}
 
@@ -77,6 +83,36 @@ def read_oasis_descriptors(oasis_dir: Path) -> list[CompetencyRecord]:
                 )
             )
     return records
+
+
+# the top of each OaSIS rating scale: skills and abilities are rated 0–5, knowledge 0–3
+_OASIS_TOP = {"skills": 4.0, "abilities": 4.0, "knowledges": 3.0}
+
+
+def oasis_top_rated(oasis_dir: Path) -> dict[str, frozenset[str]]:
+    """OaSIS profile code → descriptor URIs rated at the top of their scale (skills/abilities ≥ 4, knowledge 3)."""
+    folder = Path(oasis_dir)
+    out: dict[str, set[str]] = {}
+    for stem, threshold in _OASIS_TOP.items():
+        path = next(iter(sorted(folder.glob(f"{stem}_oasis_*.csv"))), None)
+        if path is None:
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = csv.reader(fh)
+            uris = [f"oasis:{stem}:{_slug(h.strip())}" if h.strip() else "" for h in next(rows)[2:]]
+            for row in rows:
+                top = out.setdefault(row[0].strip(), set())
+                for uri, value in zip(uris, row[2:], strict=False):
+                    if uri and _rating(value) >= threshold:
+                        top.add(uri)
+    return {code: frozenset(uris) for code, uris in out.items() if uris}
+
+
+def _rating(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 def _oasis_definitions(folder: Path) -> dict[str, str]:
