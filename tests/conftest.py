@@ -108,6 +108,7 @@ def app(settings: Settings, session: Session) -> FastAPI:
         # One savepoint per request, like the real per-request transaction: a failed request undoes its own
         # writes only, never the data the test set up before it.
         request_transaction = session.begin_nested()
+        session.info["bridgeway.settings"] = settings
         try:
             yield session
             if request_transaction.is_active:

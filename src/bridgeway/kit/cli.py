@@ -38,6 +38,7 @@ def session_scope() -> Iterator[Session]:
     engine = make_engine(settings().database_url)
     try:
         with unit_of_work(make_session_factory(engine)) as session:
+            session.info["bridgeway.settings"] = settings()
             yield session
     finally:
         engine.dispose()

@@ -14,6 +14,8 @@ def get_db(request: Request) -> Iterator[Session]:
     """Yield the request's session; commit when the handler succeeds, roll back when it raises."""
     factory = request.app.state.session_factory
     session: Session = factory()
+    # Hooks that receive only a session (export/erasure) read the app's settings from here.
+    session.info["bridgeway.settings"] = getattr(request.app.state, "settings", None)
     try:
         yield session
         session.commit()
