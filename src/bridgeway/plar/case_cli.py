@@ -13,7 +13,8 @@ import typer
 
 from bridgeway.accounts import service as accounts_service
 from bridgeway.kit.cli import console, handles_errors, session_scope
-from bridgeway.plar.service import cases, outcomes
+from bridgeway.kit.cli import settings as cli_settings
+from bridgeway.plar.service import cases, evidence, outcomes
 
 plar_app = typer.Typer(
     help="Prior learning assessment and recognition: cases and credit.", no_args_is_help=True
@@ -56,6 +57,21 @@ def caseload(
                 highlight=False,
                 soft_wrap=True,
             )
+
+
+@plar_app.command("sweep-evidence")
+@handles_errors
+def sweep_evidence(
+    older_than_hours: Annotated[
+        float, typer.Option(min=1.0, help="Only files untouched for at least this long (default a day)")
+    ] = 24.0,
+) -> None:
+    """Delete stored evidence files that no portfolio row references (left by uploads that rolled back)."""
+    with session_scope() as session:
+        removed = evidence.sweep_orphans(
+            session, settings=cli_settings(), older_than_seconds=older_than_hours * 3600
+        )
+    console.print(f"removed {len(removed)} orphan evidence file(s)", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
