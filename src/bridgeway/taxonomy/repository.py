@@ -339,3 +339,13 @@ def outlooks(session: Session, release_id: str) -> list[Outlook]:
     """Return every outlook of a COPS release, by NOC code."""
     stmt = select(Outlook).where(Outlook.release_id == release_id).order_by(Outlook.noc_code)
     return list(session.scalars(stmt))
+
+
+def competency_rows(session: Session, release_id: str) -> list[tuple[str, str, str]]:
+    """Return (code, kind, preferred label) of every competency of a release, by code (no ORM rows)."""
+    stmt = (
+        select(Competency.code, Competency.kind, Competency.preferred_label)
+        .where(Competency.release_id == release_id)
+        .order_by(Competency.code)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(stmt)]

@@ -37,6 +37,7 @@ __all__ = [
     "RelatedCode",
     "RequirementMatrix",
     "code_links",
+    "competency_rows",
     "data_sources",
     "data_stats",
     "download_hint",
@@ -504,3 +505,8 @@ def outlooks(session: Session) -> list[Outlook]:
     """Return every COPS outlook (unit groups and aggregates) of the latest COPS release; empty when none."""
     release = latest_release(session, "cops")
     return [] if release is None else repository.outlooks(session, release.id)
+
+
+def competency_rows(session: Session, *, source: str) -> list[tuple[str, str, str]]:
+    """Return (code, kind, preferred label) of every competency of the latest release (lighter than ORM rows)."""
+    return repository.competency_rows(session, get_release(session, source=source).id)

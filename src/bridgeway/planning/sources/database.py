@@ -176,8 +176,8 @@ def _canada(session: Session) -> Canada:
 def _esco(session: Session, data_dir: Path | None) -> OccupationSpace:
     occupations = sorted(taxonomy_service.iter_occupations(session, source="esco"), key=lambda o: o.code)
     skills = sorted(
-        (c for c in taxonomy_service.iter_competencies(session, source="esco") if c.kind != "skill_group"),
-        key=lambda c: c.code,
+        (row for row in taxonomy_service.competency_rows(session, source="esco") if row[1] != "skill_group"),
+        key=lambda row: row[0],
     )
     e2o = {uri: onets[-1] for uri, onets in crosswalk(session, NESTA_ESCO_ONET).items()}
     zones = None if data_dir is None else nesta_job_zones(data_dir)
@@ -197,8 +197,8 @@ def _esco(session: Session, data_dir: Path | None) -> OccupationSpace:
         esco_regulated=[
             str(o.extra.get("regulatedProfessionNote", "")).endswith("/regulated") for o in occupations
         ],
-        competency_ids=[c.code for c in skills],
-        competency_labels=[c.preferred_label for c in skills],
+        competency_ids=[code for code, _kind, _label in skills],
+        competency_labels=[label for _code, _kind, label in skills],
         relations=(
             (occupation, skill, relation == "essential")
             for occupation, skill, relation, *_ in taxonomy_service.requirement_rows(session, source="esco")
@@ -248,9 +248,9 @@ def _noc(session: Session, data_dir: Path | None) -> OccupationSpace:
 def _onet(session: Session, data_dir: Path | None) -> OccupationSpace:
     occupations = sorted(taxonomy_service.iter_occupations(session, source="onet"), key=lambda o: o.code)
     names = {
-        c.code: c.preferred_label
-        for c in taxonomy_service.iter_competencies(session, source="onet")
-        if c.kind in ONET_KINDS
+        code: label
+        for code, kind, label in taxonomy_service.competency_rows(session, source="onet")
+        if kind in ONET_KINDS
     }
     return onet_space(
         codes=[o.code for o in occupations],
