@@ -17,7 +17,7 @@ from bridgeway.bridging.service import intakes
 from bridgeway.plar import schemas as plar_schemas
 from bridgeway.plar import service as plar_service
 from bridgeway.taxonomy import service as taxonomy_service
-from bridgeway.taxonomy.models import Occupation, TaxonomyRelease
+from bridgeway.taxonomy.models import Occupation, Outlook, TaxonomyRelease
 from tests.factories.accounts import create_user
 
 # OaSIS 2023 employment requirements, verbatim from the official file.
@@ -25,6 +25,11 @@ RN_REQUIREMENTS = [
     "Completion of a university, college or other approved registered nursing program is required.",
     "Registration with a regulatory body is required in all provinces and territories.",
 ]
+# COPS 2024–2033 French name of NOC 31301 (Nom_de_la_profession).
+RN_FRENCH = (
+    "Infirmiers autorisés/infirmières autorisées et infirmiers psychiatriques autorisés/infirmières "
+    "psychiatriques autorisées"
+)
 DEV_REQUIREMENTS = [
     "A bachelor's degree, usually in computer science or in a related discipline is usually required.",
 ]
@@ -90,6 +95,18 @@ def add_occupations(session: Session) -> None:
         employment_requirements=DEV_REQUIREMENTS,
     )
     _occupation(session, "onet", "29-1141.00", "Registered Nurses", level="occupation")
+    cops = _release(session, "cops")
+    if session.scalar(select(Outlook).filter_by(release_id=cops.id, noc_code="31301")) is None:
+        session.add(
+            Outlook(
+                release_id=cops.id,
+                noc_code="31301",
+                name="Registered nurses and registered psychiatric nurses",
+                name_fr=RN_FRENCH,
+                period="2024-2033",
+            )
+        )
+        session.flush()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bridgeway.bridging.models import BridgingIntake
 from bridgeway.bridging.service import intakes, plan
-from tests.bridging.factories import add_language, open_intake, world
+from tests.bridging.factories import RN_FRENCH, add_language, open_intake, world
 from tests.factories.web import sign_in
 
 
@@ -107,6 +107,7 @@ def test_the_learner_sees_the_shared_plan_in_french_and_cannot_mark_an_advisor_i
     assert "Mon plan d'apprentissage" in text
     assert "Profession réglementée : un permis ou une inscription est obligatoire." in text
     assert "Formation linguistique propre à la profession" in text
+    assert RN_FRENCH in text  # the occupation's French name from COPS
     assert "/planning/pathway?taxonomy=noc&target=31301" in text
     theirs = next(i for i in intake.items if i.owner == "advisor")
     refused = client.post(

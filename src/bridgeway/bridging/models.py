@@ -34,6 +34,7 @@ class BridgingIntake(Base):
     target_source: Mapped[str] = mapped_column(String(16))
     target_code: Mapped[str] = mapped_column(String(32))
     target_label: Mapped[str] = mapped_column(String(500))
+    target_label_fr: Mapped[str | None] = mapped_column(String(500), nullable=True)  # COPS French name
     target_teer: Mapped[str | None] = mapped_column(String(1), nullable=True)
     province: Mapped[str | None] = mapped_column(String(2), nullable=True)
     regulation_checked: Mapped[bool] = mapped_column(Boolean, default=False)  # OaSIS requirements were read

@@ -134,6 +134,7 @@ class OccupationRead(BaseModel):
     source: str
     code: str
     label: str
+    label_fr: str | None = None
 
 
 class RegulationRead(BaseModel):

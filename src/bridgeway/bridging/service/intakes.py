@@ -65,6 +65,7 @@ def _target_fields(session: Session, code: str) -> dict[str, Any]:
         "target_source": target.source,
         "target_code": target.code,
         "target_label": target.label,
+        "target_label_fr": target.label_fr,
         "target_teer": target.teer,
         "regulation_checked": target.checked,
         "regulated_in_data": target.licence_note is not None,

@@ -32,6 +32,7 @@ class Target:
     source: str
     code: str
     label: str
+    label_fr: str | None
     teer: str | None
     checked: bool
     licence_note: str | None
@@ -72,6 +73,12 @@ def resolve_origin(session: Session, code: str) -> tuple[str, str, str]:
     return source, code, found.label
 
 
+def _french_name(session: Session, code: str) -> str | None:
+    """The unit group's French name as COPS publishes it (the NOC and OaSIS files here are English only)."""
+    names = taxonomy_service.outlook_names(session).get(code.split(".")[0])
+    return names[1] if names else None
+
+
 def resolve_target(session: Session, code: str) -> Target:
     """Return a target occupation in Canada (NOC 2021 unit group or OaSIS profile) with its licensing data."""
     code = code.strip()
@@ -88,6 +95,7 @@ def resolve_target(session: Session, code: str) -> Target:
             source="oasis",
             code=code,
             label=profile.label,
+            label_fr=profile.label_fr or _french_name(session, code),
             teer=domain.teer_of(code),
             checked=True,
             licence_note=licence_requirement(profile.employment_requirements),
@@ -107,6 +115,7 @@ def resolve_target(session: Session, code: str) -> Target:
         source="noc",
         code=code,
         label=group.label if group is not None else profiles[0].label,
+        label_fr=(group.label_fr if group is not None else None) or _french_name(session, code),
         teer=domain.teer_of(code),
         checked=bool(profiles),
         licence_note=next((n for n in notes if n), None),

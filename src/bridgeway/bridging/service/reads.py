@@ -150,7 +150,10 @@ def read(session: Session, intake: BridgingIntake, *, viewer: Principal) -> sche
         else None,
         years_experience=intake.years_experience,
         target=schemas.OccupationRead(
-            source=intake.target_source, code=intake.target_code, label=intake.target_label
+            source=intake.target_source,
+            code=intake.target_code,
+            label=intake.target_label,
+            label_fr=intake.target_label_fr,
         ),
         province=intake.province,
         regulation=schemas.RegulationRead(
@@ -186,7 +189,10 @@ def summary(session: Session, intake: BridgingIntake) -> schemas.IntakeSummary:
         learner=person(session, intake.learner_user_id),
         status=intake.status,
         target=schemas.OccupationRead(
-            source=intake.target_source, code=intake.target_code, label=intake.target_label
+            source=intake.target_source,
+            code=intake.target_code,
+            label=intake.target_label,
+            label_fr=intake.target_label_fr,
         ),
         regulated=regulated(intake),
         items=len(intake.items),
