@@ -56,7 +56,7 @@ def test_an_advisor_opens_an_intake_from_the_form_and_sees_licensing_and_languag
         == 200
     )
     page = client.get(f"/bridging/intakes/{intake_id}")
-    assert page.text.count('data-testid="plan-item"') == 7
+    assert page.text.count('<article data-testid="plan-item">') == 7
     assert f"/planning/clients/{w.learner.id}/pathway?taxonomy=noc&amp;target=31301" in page.text
     assert _intake_id(client.get("/bridging/intakes").text) == intake_id
 
