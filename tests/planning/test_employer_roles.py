@@ -295,3 +295,40 @@ def test_every_string_of_the_employer_pages_has_its_french() -> None:
     strings |= {"employer-defined competency: no catalogue teaches it"}
     assert len(strings) > 100
     assert sorted(s for s in strings if s not in catalogue_fr()) == []
+
+
+def test_an_occupation_found_by_its_title_prefills_a_role_from_the_page(
+    session: Session, client: TestClient, shared_data_dir: Path
+) -> None:
+    from bridgeway.taxonomy.models import Occupation, TaxonomyRelease
+    from bridgeway.taxonomy.routes.read import _INDEX
+    from tests.factories.web import sign_in
+
+    release = TaxonomyRelease(source="esco", version="employer-test", fingerprint="1" * 64)
+    session.add(release)
+    session.flush()
+    session.add(
+        Occupation(
+            release_id=release.id, source="esco", code=WELDER, uri=WELDER, level="occupation", label="welder"
+        )
+    )
+    session.flush()
+    _INDEX.clear()
+    sign_in(client, session, employer_user(session))
+    hits = client.get("/planning/employer/occupations", params={"occupation": "weldr", "taxonomy": "esco"})
+    assert hits.status_code == 200
+    assert f'value="{WELDER}"' in hits.text
+    assert (
+        "a code works too"
+        in client.get("/planning/employer/occupations", params={"occupation": "zzzzqq"}).text
+    )
+    created = client.post(
+        "/planning/employer/roles",
+        data={"name": "Welder", "taxonomy": "esco", "occupation": "weldr", "occupation_pick": WELDER},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    page = client.get(created.headers["location"])
+    assert "Started from the occupation welder" in page.text
+    assert page.text.count('data-testid="role-requirement"') > 5
+    _INDEX.clear()

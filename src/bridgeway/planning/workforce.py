@@ -195,6 +195,21 @@ def search_competencies(session: Session, *, q: str, limit: int = 15) -> list[di
     return out
 
 
+OCCUPATION_SOURCES = {"esco": ["esco"], "noc": ["noc", "oasis"], "onet": ["onet"]}
+
+
+def search_occupations(session: Session, *, q: str, taxonomy: str, limit: int = 8) -> list[dict[str, str]]:
+    """Occupations of one taxonomy whose titles match the text (the taxonomy's search), with the code to use."""
+    from bridgeway.taxonomy.routes.read import find_entries
+
+    if len(q.strip()) < 2:
+        return []
+    hits, _ = find_entries(
+        session, q.strip(), kinds=["occupation"], sources=OCCUPATION_SOURCES[taxonomy], limit=limit, offset=0
+    )
+    return [{"code": h.code, "ref": h.ref, "label": h.label, "source": h.source} for h in hits]
+
+
 def _planner_id(source: str, code: str, label: str) -> str | None:
     """The id the planner's spaces use for a taxonomy hit (OaSIS descriptors go by category and name there)."""
     if source == "esco":

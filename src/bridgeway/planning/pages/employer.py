@@ -112,7 +112,7 @@ def _lines(text: str) -> list[RoleRequirementIn]:
 async def create_role(request: Request, session: DbSession, principal: Employer) -> Response:
     """Create a role from an occupation (prefilled) or from a list typed one per line."""
     form = await request.form()
-    occupation = str(form.get("occupation") or "").strip() or None
+    occupation = str(form.get("occupation_pick") or form.get("occupation") or "").strip() or None
     text = str(form.get("competencies") or "")
     created: list[str] = []
 
@@ -287,6 +287,21 @@ def competency_search(
     return render(request, "planning/employer_role.html", {**context, "groups": groups, "error": None})
 
 
+@router.get(HOME + "/occupations", response_class=HTMLResponse)
+def occupation_search(
+    request: Request, session: DbSession, principal: Employer, occupation: str = "", taxonomy: str = "esco"
+) -> HTMLResponse:
+    """Occupations of the chosen taxonomy whose title matches what is typed, to pick one (an HTMX fragment)."""
+    q = occupation.strip()[:200]
+    searched = len(q) >= 2 and not q.startswith(("http://", "https://"))
+    hits = workforce_service.search_occupations(session, q=q, taxonomy=common.clean_taxonomy(taxonomy))
+    return render(
+        request,
+        "planning/employer_occupations.html",
+        {"hits": hits if searched else [], "q": q, "searched": searched},
+    )
+
+
 def _group_from_form(form: Any) -> WorkforceGroupIn:
     return WorkforceGroupIn(
         name=str(form.get("name") or ""),
@@ -458,6 +473,7 @@ ROUTE_POLICIES: dict[str, RoutePolicy] = {
     f"POST {HOME}/roles/{{role_id}}/requirements/drop": _TENANT,
     f"POST {HOME}/roles/{{role_id}}/delete": _TENANT,
     f"GET {HOME}/competencies": allow(Role.EMPLOYER),
+    f"GET {HOME}/occupations": allow(Role.EMPLOYER),
     f"POST {HOME}/groups": allow(Role.EMPLOYER),
     f"GET {HOME}/groups/{{group_id}}": _TENANT,
     f"POST {HOME}/groups/{{group_id}}": _TENANT,
