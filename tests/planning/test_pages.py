@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import ConsentGrantee, Role
 from bridgeway.planning import service as planning_service
+from bridgeway.planning.engine import pathways
 from bridgeway.planning.pages.common import STATUS_WORDS
 from bridgeway.planning.pages.options import zone_words
 from bridgeway.planning.pages.pathway import METRICS, SUGGESTIONS
@@ -214,6 +215,23 @@ def test_my_pathway_shows_the_timeline_credentials_and_the_alternatives_side_by_
     assert course.title_fr in french
 
 
+def test_a_plan_found_by_the_heuristic_says_so_with_its_gap_to_the_bound(
+    session: Session, client: TestClient, welder: Welder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = pathways.select
+    monkeypatch.setattr(
+        pathways,
+        "select",
+        lambda p, obj, **kw: exact(p, obj, time_limit=kw["time_limit"], force_heuristic=True),
+    )
+    publish_course_teaching(session, welder.gap)
+    learner_signed_in(session, client, welder.profile())
+    page = client.get("/planning/pathway", params={"target": WELDER})
+    assert page.status_code == 200, page.text
+    assert "heuristic (greedy) because the exact solver ran out of time" in page.text
+    assert re.search(r"at most \d+(\.\d)?% above the best possible", page.text)
+
+
 def _fast_and_slow_courses(session: Session, uri: str) -> tuple[Any, Any]:
     """Two courses for one gap: six weeks for $1,500, or twenty-four weeks for $200."""
     fast = publish_course_teaching(session, uri, title_en="Welding fast track", cost_cents=150_000)
@@ -382,7 +400,14 @@ def test_every_string_of_the_learner_and_advisor_pages_has_its_french() -> None:
             strings |= {a or b for a, b in literal.findall(template.read_text(encoding="utf-8"))}
     strings |= set(STATUS_WORDS.values()) | set(SUGGESTIONS.values()) | {m[1] for m in METRICS}
     strings |= {zone_words(change) or "" for change in (2.0, 1.0, -1.0)}
-    strings |= {"Chosen plan", "Fastest", "Cheapest", "held in previous occupation", "highly viable", "stretch"}
+    strings |= {
+        "Chosen plan",
+        "Fastest",
+        "Cheapest",
+        "held in previous occupation",
+        "highly viable",
+        "stretch",
+    }
     missing = sorted(s for s in strings if s not in catalogue_fr())
     assert not missing, f"no French for: {missing}"
 
