@@ -44,6 +44,11 @@ def _label_only(record: CompetencyRecord) -> str:
     return record.label
 
 
+def _label_alts(record: CompetencyRecord) -> str:
+    alts = [a for a in record.alt_labels if a.casefold() != record.label.casefold()][:PASSAGE_ALT_LABELS]
+    return record.label + (f" ({'; '.join(alts)})" if alts else "")
+
+
 def _label_alts_description(record: CompetencyRecord) -> str:
     alts = [a for a in record.alt_labels if a.casefold() != record.label.casefold()][:PASSAGE_ALT_LABELS]
     head = record.label + (f" ({'; '.join(alts)})" if alts else "")
@@ -54,10 +59,11 @@ def _label_alts_description(record: CompetencyRecord) -> str:
 
 
 # Passage recipes by name; the name is part of the cache path and fingerprint, so never change a recipe's
-# meaning in place: add a new name. "label" embeds about 9 tokens per ESCO skill, "label+2alt+desc160" about
-# 48, and index time grows with tokens (see docs/decisions/0004-skill-inference-model.md).
+# meaning in place: add a new name. "label" embeds about 9 tokens per ESCO skill, "label+2alt" about 20,
+# "label+2alt+desc160" about 48, and index time grows with tokens (see docs/decisions/0004-skill-inference-model.md).
 RECIPES: dict[str, Callable[[CompetencyRecord], str]] = {
     "label": _label_only,
+    "label+2alt": _label_alts,
     "label+2alt+desc160": _label_alts_description,
 }
 DEFAULT_RECIPE = "label"
