@@ -187,3 +187,12 @@ def test_a_training_item_picked_from_the_catalogue_takes_its_title_and_links_to_
         data={"csrf_token": csrf, "kind": "training", "owner": "learner", "opportunity_id": "no-such-entry"},
     )
     assert bad.status_code == 422
+
+
+def test_closed_intakes_are_listed_only_when_asked(client: TestClient, session: Session) -> None:
+    w = world(session)
+    intake = open_intake(session, w)
+    intakes.close(session, actor=w.advisor_p, intake_id=intake.id)
+    sign_in(client, session, w.advisor)
+    assert f"/bridging/intakes/{intake.id}" not in client.get("/bridging/intakes").text
+    assert f"/bridging/intakes/{intake.id}" in client.get("/bridging/intakes?closed=true").text

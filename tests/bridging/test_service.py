@@ -375,3 +375,42 @@ def test_a_learner_s_intakes_are_exported_and_erased_with_their_account(session:
     assert exported["intakes"][0]["plan"]
     erase_learner(session, w.learner.id)
     assert intakes.list_for_institution(session, actor=w.advisor_p, include_closed=True) == []
+
+
+def test_the_learner_s_plar_case_here_is_proposed_as_recognition_of_prior_learning(session: Session) -> None:
+    from bridgeway.plar.domain import TargetKind
+
+    w = world(session)
+    case = plar_service.cases.request(
+        session,
+        actor=w.learner_p,
+        data=plar_schemas.CaseCreate(
+            institution_id=w.institution.id,
+            target_kind=TargetKind.PROGRAM,
+            target_ref="PN-BRIDGE",
+            target_label="Bridging program for internationally educated nurses",
+            competencies=[
+                plar_schemas.TargetCompetency(uri="urn:test:assessment", label="Health assessment")
+            ],
+        ),
+    )
+    intake = open_intake(session, w)
+    added = plan.propose(session, actor=w.advisor_p, intake_id=intake.id)
+    first = added[0]
+    assert (first.kind, first.plar_case_id, first.proposal_key) == (
+        "prior_learning",
+        case.id,
+        f"plar:{case.id}",
+    )
+    assert first.notes == "Bridging program for internationally educated nurses"
+    read = reads.read(session, intake, viewer=w.advisor_p)
+    assert read.items[0].link == f"/plar/cases/{case.id}"
+    linked = plan.add_item(
+        session,
+        actor=w.advisor_p,
+        intake_id=intake.id,
+        data=schemas.PlanItemCreate(
+            kind=domain.ItemKind.PRIOR_LEARNING, title="Second look", plar_case_id=case.id
+        ),
+    )
+    assert linked.plar_case_id == case.id

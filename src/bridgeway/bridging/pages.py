@@ -145,10 +145,12 @@ def _intakes_page(
     session: Session,
     principal: Principal,
     *,
+    closed: bool = False,
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    rows = [reads.summary(session, i) for i in intakes.list_for_institution(session, actor=principal)]
+    found = intakes.list_for_institution(session, actor=principal, include_closed=closed)
+    rows = [reads.summary(session, i) for i in found]
     return render(
         request,
         "bridging/intakes.html",
@@ -158,15 +160,18 @@ def _intakes_page(
             "labels": LABELS,
             "provinces": schemas.PROVINCES,
             "error": error,
+            "closed": closed,
         },
         status_code=status_code,
     )
 
 
 @router.get("/bridging/intakes", response_class=HTMLResponse)
-def intake_list(request: Request, session: DbSession, principal: Advisor) -> HTMLResponse:
-    """The institution's intakes in progress (learners who consented), with the form to open one."""
-    return _intakes_page(request, session, principal)
+def intake_list(
+    request: Request, session: DbSession, principal: Advisor, closed: bool = False
+) -> HTMLResponse:
+    """The institution's intakes in progress (closed ones too with closed=true), and the form to open one."""
+    return _intakes_page(request, session, principal, closed=closed)
 
 
 @router.post("/bridging/intakes", response_class=HTMLResponse, response_model=None)
