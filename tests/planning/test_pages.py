@@ -71,6 +71,22 @@ def test_my_options_ranks_occupations_with_tier_outlook_and_readiness_in_english
     assert "Outlook" not in french.text
 
 
+def test_the_readiness_on_an_option_is_the_one_its_gaps_page_shows(
+    session: Session, client: TestClient, welder: Welder
+) -> None:
+    learner_signed_in(session, client, welder.profile())
+    options = client.get("/planning").text
+    card = options.split(f'data-code="{WELDER}"')[1].split('data-testid="option"')[0]
+    essential = re.search(r'data-testid="option-essential">(\d+)%<', card)
+    overall = re.search(r'data-testid="option-overall">(\d+)%<', card)
+    gaps = client.get("/planning/gaps", params={"target": WELDER}).text
+    assert essential is not None
+    assert overall is not None
+    assert f'data-testid="essential-readiness">{essential.group(1)}%<' in gaps
+    assert f'data-testid="readiness">{overall.group(1)}%<' in gaps
+    assert int(essential.group(1)) > int(overall.group(1))  # one essential skill missing, many optional ones
+
+
 def _ranks(html: str) -> list[int]:
     return [int(m) for m in re.findall(r'<span class="pl-rank">(\d+)\.</span>', html)]
 

@@ -83,10 +83,27 @@ def ranked(request: Request, profile: LearnerProfile, taxonomy: str) -> list[dic
     out = []
     for rec in service.to_jsonable(report)["recommendations"]:
         rec["outlook_words"] = service.outlook_in_words(rec["outlook"])
-        rec["readiness_pct"] = round(100 * rec["coverage"])
         rec["zone_words"] = zone_words(rec["zone_change"])
         out.append(rec)
     return out
+
+
+def with_readiness(
+    request: Request, profile: LearnerProfile, taxonomy: str, rec: dict[str, Any]
+) -> dict[str, Any]:
+    """The recommendation with the readiness its gap page shows: overall and on essential requirements."""
+    report = service.gap_analysis(
+        taxonomy=taxonomy,
+        code=rec["code"],
+        profile=profile,
+        include_crosswalk=False,
+        data_dir=data_dir(request),
+    ).primary
+    return {
+        **rec,
+        "readiness_pct": round(100 * report.readiness),
+        "essential_pct": round(100 * report.essential_readiness),
+    }
 
 
 def show_options(
@@ -108,7 +125,9 @@ def show_options(
             unreadable = True
     pages = max(1, math.ceil(len(recs) / PER_PAGE))
     page = min(filters.page, pages)
-    shown = recs[(page - 1) * PER_PAGE : page * PER_PAGE]
+    shown = [
+        with_readiness(request, profile, taxonomy, r) for r in recs[(page - 1) * PER_PAGE : page * PER_PAGE]
+    ]
     return render(
         request,
         "planning/options.html",
