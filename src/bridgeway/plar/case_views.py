@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bridgeway.accounts.domain import Principal
-from bridgeway.kit.errors import BridgewayError
+from bridgeway.kit.errors import InvalidInput
 from bridgeway.plar.domain import Action, CaseState, Result, TargetKind
 from bridgeway.plar.models import RecognitionCase
 from bridgeway.plar.service import cases, outcomes, portfolio, targets
@@ -46,7 +46,7 @@ def request_context(
     if institution_id:
         try:
             options = targets.options(session, actor=principal, institution_id=institution_id)
-        except BridgewayError as exc:
+        except InvalidInput as exc:  # not an institution the learner consented to
             error = error or exc.message
     return {
         "institutions": institutions,

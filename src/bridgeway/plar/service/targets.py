@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import ConsentGrantee, Principal
+from bridgeway.catalog import errors as catalog_errors
 from bridgeway.catalog import service as catalog_service
 from bridgeway.catalog.schemas import AchievementData, PlannableOpportunity
-from bridgeway.kit.errors import BridgewayError, Conflict, InvalidInput
+from bridgeway.kit.errors import Conflict, InvalidInput
 from bridgeway.kit.mail import MailSettings
 from bridgeway.plar import domain, errors, schemas
 from bridgeway.plar.domain import CaseState, TargetKind
@@ -98,8 +99,8 @@ def _option(r: PlannableOpportunity, competencies: int) -> Option:
 def _published(session: Session, opportunity_id: str) -> AchievementData | None:
     try:
         return catalog_service.published_achievement_data(session, opportunity_id=opportunity_id)
-    except BridgewayError:  # unknown or not published: not offered for recognition
-        return None
+    except (catalog_errors.NotPublished, catalog_errors.UnknownOpportunity, catalog_errors.UnknownVersion):
+        return None  # unknown or not published: not offered for recognition
 
 
 def _course(
