@@ -177,6 +177,6 @@ def open_intake(session: Session, w: World, target: str = "31301", **extra: obje
         learner_id=w.learner.id,
         origin_country="PH",
         target_code=target,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
     return intakes.open_intake(session, actor=w.advisor_p, data=data)

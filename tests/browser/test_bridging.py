@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bridgeway.accounts.domain import Role
 from tests.bridging.factories import add_language, add_occupations, consent
@@ -10,13 +11,13 @@ from tests.browser.conftest import LiveServer
 from tests.factories.accounts import PASSWORD, create_institution, create_user
 
 
-def _sign_out(page) -> None:  # type: ignore[no-untyped-def]
+def _sign_out(page: Any) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
 
 
 def test_an_advisor_builds_a_plan_and_the_learner_sees_it_in_french(
-    page, live_server: LiveServer, login: Callable[[str, str], None]
+    page: Any, live_server: LiveServer, login: Callable[[str, str], None]
 ) -> None:
     with live_server.db() as session:
         add_occupations(session)
