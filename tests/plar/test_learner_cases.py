@@ -553,3 +553,28 @@ def test_every_message_the_learner_may_read_on_a_case_has_its_french() -> None:
 
     texts = [*case_views.NEXT_FOR_LEARNER.values(), *STATE_LABELS.values(), *WAITING_LABELS.values()]
     assert not sorted(t for t in texts if t not in catalogue_fr())
+
+
+def test_when_credentials_cannot_be_issued_yet_the_decisions_still_stand_and_the_assessor_is_told(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bridgeway.kit.errors import Conflict
+
+    def no_signing_key(*args: object, **kwargs: object) -> None:
+        raise Conflict("the institution has no signing key yet")
+
+    j = make_journey(session)
+    sign_in(client, session, j.learner)
+    case_id = request_certificate(client, j)
+    _to_assessment(session, j, case_id)
+    monkeypatch.setattr(outcomes, "settle", no_signing_key)
+    sign_in(client, session, j.assessor)
+    for uri in j.catalogue.uris.values():
+        _decide(client, case_id, uri, "recognised", "Shown at work for eight years.")
+    r = client.post(f"/plar/cases/{case_id}/steps", data={"action": "complete_assessment"})
+    assert r.status_code == 200
+    assert "the credentials could not be issued yet: the institution has no signing key yet" in r.text
+    case = session.get(RecognitionCase, case_id)
+    assert case is not None
+    assert case.state == "outcome"
+    assert not any(c.credential_id for c in case.competencies)

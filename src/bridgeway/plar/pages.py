@@ -342,7 +342,12 @@ async def step(
             request, session, principal, case_id, error=exc.message, status_code=exc.status_code
         )
     if action in SETTLING_STEPS:  # decisions final: issue the credentials they grant
-        outcomes.settle(session, settings=settings, actor=principal, case_id=case_id)
+        try:
+            with session.begin_nested():  # the step stands even if issuing has to wait
+                outcomes.settle(session, settings=settings, actor=principal, case_id=case_id)
+        except BridgewayError as exc:
+            note = f"The decisions are recorded, but the credentials could not be issued yet: {exc.message}"
+            return _case_page(request, session, principal, case_id, error=note)
     return RedirectResponse(f"/plar/cases/{case_id}", status_code=303)
 
 
