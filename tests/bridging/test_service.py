@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -414,3 +415,19 @@ def test_the_learner_s_plar_case_here_is_proposed_as_recognition_of_prior_learni
         ),
     )
     assert linked.plar_case_id == case.id
+
+
+def test_sharing_with_mail_settings_e_mails_the_learner_once_the_transaction_commits(
+    session: Session, settings: Any
+) -> None:
+    w = world(session)
+    w.learner.locale = "fr"
+    intake = open_intake(session, w)
+    plan.propose(session, actor=w.advisor_p, intake_id=intake.id)
+    intakes.share(session, actor=w.advisor_p, intake_id=intake.id, mail=settings)
+    assert not settings.outbox_dir.exists()  # nothing leaves before the commit
+    session.commit()
+    [sent] = list(settings.outbox_dir.glob("*.eml"))
+    text = sent.read_bytes().decode("utf-8", "replace")
+    assert w.learner.email in text
+    assert "Votre plan d" in text  # in the learner's language

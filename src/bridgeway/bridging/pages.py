@@ -408,6 +408,7 @@ async def step(
         name = str(form.get("action") or "")
         if name not in _STEPS:
             raise InvalidInput(f"unknown step '{name}'; choose one of: {', '.join(_STEPS)}")
-        return _STEPS[name](session, actor=principal, intake_id=intake_id)
+        mail = {"mail": request.app.state.settings} if name == "share" else {}  # the learner is e-mailed
+        return _STEPS[name](session, actor=principal, intake_id=intake_id, **mail)
 
     return await _act(request, session, principal, intake_id, run)

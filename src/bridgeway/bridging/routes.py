@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
@@ -114,9 +114,10 @@ def remove_item(intake_id: str, item_id: str, session: DbSession, principal: Adv
 
 
 @router.post("/intakes/{intake_id}/share", response_model=schemas.IntakeRead)
-def share(intake_id: str, session: DbSession, principal: AdvisorW) -> Any:
-    """Share the plan (or its changes) with the learner, who is notified."""
-    return _read(session, intakes.share(session, actor=principal, intake_id=intake_id), principal)
+def share(intake_id: str, request: Request, session: DbSession, principal: AdvisorW) -> Any:
+    """Share the plan (or its changes) with the learner, who is notified in the app and by e-mail."""
+    shared = intakes.share(session, actor=principal, intake_id=intake_id, mail=request.app.state.settings)
+    return _read(session, shared, principal)
 
 
 @router.post("/intakes/{intake_id}/close", response_model=schemas.IntakeRead)

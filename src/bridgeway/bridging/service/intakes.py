@@ -17,6 +17,7 @@ from bridgeway.bridging.models import BridgingIntake, CredentialEvaluation
 from bridgeway.bridging.service import access, occupations, reads
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import InvalidInput
+from bridgeway.kit.mail import MailSettings
 
 _S = domain.IntakeStatus
 
@@ -230,8 +231,10 @@ def _say(text: str, locale: str) -> str:
     return _french().get(text, text) if locale == "fr" else text
 
 
-def share(session: Session, *, actor: Principal, intake_id: str) -> BridgingIntake:
-    """Share the plan (or its latest changes) with the learner, who is notified."""
+def share(
+    session: Session, *, actor: Principal, intake_id: str, mail: MailSettings | None = None
+) -> BridgingIntake:
+    """Share the plan (or its latest changes) with the learner, notified in the app (and by e-mail with `mail`)."""
     intake = access.writable(session, actor=actor, intake_id=intake_id)
     if not intake.items:
         raise errors.NothingToShare("the learning plan has no item yet")
@@ -255,6 +258,8 @@ def share(session: Session, *, actor: Principal, intake_id: str) -> BridgingInta
             learner.locale,
         ),
         link="/bridging",
+        email=mail is not None,
+        settings=mail,
     )
     return intake
 
