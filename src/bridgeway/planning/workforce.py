@@ -36,7 +36,7 @@ from bridgeway.planning.errors import (
     UnknownWorkforceGroup,
 )
 from bridgeway.planning.models import EmployerRole, WorkforceGroup
-from bridgeway.planning.schemas import EmployerRoleIn, RoleRequirementIn, WorkforceGroupIn
+from bridgeway.planning.schemas import EmployerRoleIn, LearnerProfile, RoleRequirementIn, WorkforceGroupIn
 from bridgeway.planning.sources import load_space
 
 # Rated taxonomies rate almost every descriptor for every occupation; a role prefilled from one keeps the
@@ -515,12 +515,16 @@ def analyse_group(session: Session, *, viewer: Principal, role_id: str, group_id
     people: list[engine.PersonResult] = []
     without_profile: list[str] = []
     gone = 0
+    stored = {
+        r.learner_id: r.data
+        for r in repository.profiles_of(session, [m for m in group.member_ids if m in allowed])
+    }
     for uid in group.member_ids:
         user = session.get(User, uid) if uid in allowed else None
         if user is None or user.deleted_at is not None:
             gone += 1
             continue
-        profile, _ = service.stored_profile(session, learner_id=uid)
+        profile = service.validate_profile(stored[uid]) if uid in stored else LearnerProfile()
         if not profile.competencies:
             without_profile.append(user.display_name)
             continue

@@ -249,6 +249,7 @@ class UncoveredGap:
     competency_id: str
     people: list[str]
     reason: str
+    code: str = "not_covered"  # employer_defined, not_offered, no_intake, few_people, infeasible, not_covered
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,9 @@ def plan_training(
     kinds = kinds or {}
     shared = {c: p for c, p in gap_people.items() if len(p) >= max(1, min_people)}
     individual = [
-        UncoveredGap(c, p, f"shared by fewer than {min_people} people: left to individual plans")
+        UncoveredGap(
+            c, p, f"shared by fewer than {min_people} people: left to individual plans", "few_people"
+        )
         for c, p in gap_people.items()
         if p and c not in shared
     ]
@@ -329,11 +332,19 @@ def plan_training(
     for c, people in shared.items():
         teaching = [o for o in catalog.opportunities if c in o.competencies]
         if c.startswith(EXTERNAL_PREFIX):
-            uncovered.append(UncoveredGap(c, people, "employer-defined competency: no catalogue teaches it"))
+            uncovered.append(
+                UncoveredGap(
+                    c, people, "employer-defined competency: no catalogue teaches it", "employer_defined"
+                )
+            )
         elif not teaching:
-            uncovered.append(UncoveredGap(c, people, "no training in the catalogue teaches it"))
+            uncovered.append(
+                UncoveredGap(c, people, "no training in the catalogue teaches it", "not_offered")
+            )
         elif not any(o.id in usable for o in teaching):
-            uncovered.append(UncoveredGap(c, people, f"no intake on or after {start.isoformat()}"))
+            uncovered.append(
+                UncoveredGap(c, people, f"no intake on or after {start.isoformat()}", "no_intake")
+            )
         else:
             plannable.append(c)
     preferred = {oid for oid in usable if fits(by_id[oid], preference)}
@@ -366,7 +377,7 @@ def plan_training(
                 today=start,
             )
         except NoFeasiblePlan as exc:
-            uncovered.extend(UncoveredGap(c, shared[c], exc.message) for c in targets)
+            uncovered.extend(UncoveredGap(c, shared[c], exc.message, "infeasible") for c in targets)
             continue
         plan = result.plan
         solver.append(f"{plan.solver} ({plan.status})")
