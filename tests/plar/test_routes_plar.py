@@ -151,6 +151,11 @@ def test_a_case_goes_from_request_to_credit_credentials_and_gaps(
     assert w.post("assessor", f"/cases/{case_id}/moderation", {"agree": True}).status_code == 403
     r = w.post("moderator", f"/cases/{case_id}/moderation", {"agree": True})
     assert r.json()["state"] == "outcome"
+    # decisions made final: the credentials they grant are issued at once, as on the pages
+    assert "x-bridgeway-credentials-pending" not in r.headers
+    settled = {c["competency_uri"]: c["credential_id"] for c in r.json()["competencies"]}
+    assert settled[WELD]
+    assert settled[SAFETY] is None
 
     credit = client.get(f"{P}/cases/{case_id}/credit", headers=w.h["registrar"]).json()
     assert credit["program_credits"] == 12

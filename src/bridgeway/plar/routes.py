@@ -7,14 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as _FormFile
 
 from bridgeway.accounts.deps import require
 from bridgeway.accounts.domain import Principal, Role, Scope
 from bridgeway.accounts.policy import RoutePolicy, allow
 from bridgeway.config import Settings
+from bridgeway.kit.errors import BridgewayError
 from bridgeway.kit.http import DbSession
 from bridgeway.plar import schemas
+from bridgeway.plar.models import RecognitionCase
 from bridgeway.plar.service import cases, evidence, outcomes, portfolio
 from bridgeway.plar.service import credentials as portfolio_credentials
 
@@ -159,9 +162,11 @@ def recognised(learner_id: str, session: DbSession, principal: AnyR) -> Any:
 
 
 @router.post("/cases", response_model=schemas.CaseRead, status_code=status.HTTP_201_CREATED)
-def request_case(data: schemas.CaseCreate, session: DbSession, principal: LearnerW) -> Any:
+def request_case(
+    data: schemas.CaseCreate, session: DbSession, settings: SettingsDep, principal: LearnerW
+) -> Any:
     """Ask an institution to recognise competencies toward a program, credential or micro-credentials."""
-    return cases.read(cases.request(session, actor=principal, data=data))
+    return cases.read(cases.request(session, actor=principal, data=data, settings=settings))
 
 
 @router.get("/cases", response_model=list[schemas.CaseRead])
@@ -188,29 +193,46 @@ def get_case(case_id: str, session: DbSession, principal: AnyR) -> Any:
 
 
 @router.post("/cases/{case_id}/eligibility", response_model=schemas.CaseRead)
-def eligibility(case_id: str, data: schemas.EligibilityIn, session: DbSession, principal: AdvisorW) -> Any:
+def eligibility(
+    case_id: str, data: schemas.EligibilityIn, session: DbSession, settings: SettingsDep, principal: AdvisorW
+) -> Any:
     """Confirm or refuse (with a reason) the learner's eligibility."""
     return cases.read(
         cases.decide_eligibility(
-            session, actor=principal, case_id=case_id, eligible=data.eligible, reason=data.reason
+            session,
+            actor=principal,
+            case_id=case_id,
+            eligible=data.eligible,
+            reason=data.reason,
+            settings=settings,
         )
     )
 
 
 @router.post("/cases/{case_id}/self-assessment", response_model=schemas.CaseRead)
-def submit_self_assessment(case_id: str, session: DbSession, principal: LearnerW) -> Any:
+def submit_self_assessment(
+    case_id: str, session: DbSession, settings: SettingsDep, principal: LearnerW
+) -> Any:
     """Submit your self-assessment (your portfolio ratings of every competency of the case)."""
-    return cases.read(cases.submit_self_assessment(session, actor=principal, case_id=case_id))
+    return cases.read(
+        cases.submit_self_assessment(session, actor=principal, case_id=case_id, settings=settings)
+    )
 
 
 @router.post("/cases/{case_id}/methods", response_model=schemas.CaseRead)
-def choose_methods(case_id: str, data: schemas.MethodsIn, session: DbSession, principal: AdvisorW) -> Any:
+def choose_methods(
+    case_id: str, data: schemas.MethodsIn, session: DbSession, settings: SettingsDep, principal: AdvisorW
+) -> Any:
     """Choose an assessment method per competency and assign the assessor (and moderator)."""
-    return cases.read(cases.choose_methods(session, actor=principal, case_id=case_id, data=data))
+    return cases.read(
+        cases.choose_methods(session, actor=principal, case_id=case_id, data=data, settings=settings)
+    )
 
 
 @router.post("/cases/{case_id}/fee", response_model=schemas.CaseRead)
-def record_fee(case_id: str, data: schemas.FeeIn, session: DbSession, principal: AdvisorW) -> Any:
+def record_fee(
+    case_id: str, data: schemas.FeeIn, session: DbSession, settings: SettingsDep, principal: AdvisorW
+) -> Any:
     """Record the assessment fee (0 for a waiver); the assessment starts."""
     return cases.read(
         cases.record_fee(
@@ -219,6 +241,7 @@ def record_fee(case_id: str, data: schemas.FeeIn, session: DbSession, principal:
             case_id=case_id,
             amount_cents=data.amount_cents,
             reference=data.reference,
+            settings=settings,
         )
     )
 
@@ -238,15 +261,21 @@ def link_evidence(case_id: str, data: schemas.EvidenceLinkIn, session: DbSession
 
 
 @router.post("/cases/{case_id}/evidence-requests", response_model=schemas.CaseRead)
-def request_evidence(case_id: str, data: schemas.ReasonIn, session: DbSession, principal: AssessorW) -> Any:
+def request_evidence(
+    case_id: str, data: schemas.ReasonIn, session: DbSession, settings: SettingsDep, principal: AssessorW
+) -> Any:
     """Ask the learner for more evidence (the assigned assessor only), saying what."""
-    return cases.read(cases.request_evidence(session, actor=principal, case_id=case_id, reason=data.reason))
+    return cases.read(
+        cases.request_evidence(
+            session, actor=principal, case_id=case_id, reason=data.reason, settings=settings
+        )
+    )
 
 
 @router.post("/cases/{case_id}/evidence-provided", response_model=schemas.CaseRead)
-def provide_evidence(case_id: str, session: DbSession, principal: LearnerW) -> Any:
+def provide_evidence(case_id: str, session: DbSession, settings: SettingsDep, principal: LearnerW) -> Any:
     """Tell the assessor the requested evidence is in."""
-    return cases.read(cases.provide_evidence(session, actor=principal, case_id=case_id))
+    return cases.read(cases.provide_evidence(session, actor=principal, case_id=case_id, settings=settings))
 
 
 @router.post("/cases/{case_id}/pre-assessment", response_model=schemas.CaseRead)
@@ -262,35 +291,66 @@ def decide(case_id: str, data: schemas.DecisionIn, session: DbSession, principal
 
 
 @router.post("/cases/{case_id}/complete", response_model=schemas.CaseRead)
-def complete(case_id: str, session: DbSession, principal: AssessorW) -> Any:
-    """Complete the assessment; moderation follows when the institution's policy requires it."""
-    return cases.read(cases.complete_assessment(session, actor=principal, case_id=case_id))
+def complete(
+    case_id: str, response: Response, session: DbSession, settings: SettingsDep, principal: AssessorW
+) -> Any:
+    """Complete the assessment; moderation follows when policy requires it, else the credentials are issued."""
+    cases.complete_assessment(session, actor=principal, case_id=case_id, settings=settings)
+    return cases.read(_settle(session, settings, principal, case_id, response))
 
 
 @router.post("/cases/{case_id}/moderation", response_model=schemas.CaseRead)
-def moderate(case_id: str, data: schemas.ModerationIn, session: DbSession, principal: AssessorW) -> Any:
-    """Confirm the decisions, or return them to the assessor with a reason (a second assessor)."""
-    return cases.read(
-        cases.moderate(session, actor=principal, case_id=case_id, agree=data.agree, reason=data.reason)
+def moderate(
+    case_id: str,
+    data: schemas.ModerationIn,
+    response: Response,
+    session: DbSession,
+    settings: SettingsDep,
+    principal: AssessorW,
+) -> Any:
+    """Confirm the decisions (the credentials are then issued), or return them to the assessor with a reason."""
+    cases.moderate(
+        session, actor=principal, case_id=case_id, agree=data.agree, reason=data.reason, settings=settings
     )
+    return cases.read(_settle(session, settings, principal, case_id, response))
 
 
 @router.post("/cases/{case_id}/appeal", response_model=schemas.CaseRead)
-def appeal(case_id: str, data: schemas.ReasonIn, session: DbSession, principal: LearnerW) -> Any:
+def appeal(
+    case_id: str, data: schemas.ReasonIn, session: DbSession, settings: SettingsDep, principal: LearnerW
+) -> Any:
     """Appeal the outcome of your case, saying why."""
-    return cases.read(cases.appeal(session, actor=principal, case_id=case_id, reason=data.reason))
+    return cases.read(
+        cases.appeal(session, actor=principal, case_id=case_id, reason=data.reason, settings=settings)
+    )
 
 
 @router.post("/cases/{case_id}/appeal-resolution", response_model=schemas.CaseRead)
 def resolve_appeal(
-    case_id: str, data: schemas.AppealResolutionIn, session: DbSession, principal: AssessorW
+    case_id: str,
+    data: schemas.AppealResolutionIn,
+    response: Response,
+    session: DbSession,
+    settings: SettingsDep,
+    principal: AssessorW,
 ) -> Any:
-    """Uphold (back to assessment) or dismiss an appeal, with a reason (a second assessor)."""
-    return cases.read(
-        cases.resolve_appeal(
-            session, actor=principal, case_id=case_id, uphold=data.uphold, reason=data.reason
-        )
+    """Uphold (back to assessment) or dismiss an appeal with a reason; a dismissal issues what the outcome grants."""
+    cases.resolve_appeal(
+        session, actor=principal, case_id=case_id, uphold=data.uphold, reason=data.reason, settings=settings
     )
+    return cases.read(_settle(session, settings, principal, case_id, response))
+
+
+def _settle(
+    session: Session, settings: Settings, actor: Principal, case_id: str, response: Response
+) -> RecognitionCase:
+    """Issue what a final outcome grants; if issuing must wait, the step stands and a header says why."""
+    try:
+        with session.begin_nested():
+            return outcomes.settle(session, settings=settings, actor=actor, case_id=case_id)
+    except BridgewayError as exc:
+        response.headers["X-Bridgeway-Credentials-Pending"] = exc.message[:300]
+        return cases.get_for(session, viewer=actor, case_id=case_id)
 
 
 @router.post("/cases/{case_id}/credentials", response_model=schemas.CaseRead)
