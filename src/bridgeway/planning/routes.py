@@ -50,7 +50,8 @@ def _profile_payload(profile: LearnerProfile, updated_at: Any, learner_id: str) 
 def subject_profile(session: Any, principal: Principal, learner_id: str | None) -> tuple[str, LearnerProfile]:
     """The profile to analyse: the caller's own, or a consenting client's (advisors)."""
     subject = learner_id or principal.user_id
-    profile, _ = service.get_profile(session, learner_id=subject, viewer=principal)
+    service.check_can_view(session, learner_id=subject, viewer=principal)
+    profile, _ = service.analysis_profile(session, learner_id=subject)
     return subject, profile
 
 
@@ -133,12 +134,14 @@ def transitions(
     """Ranked target occupations with tiers, outlook and explanations, from a profile or a previous occupation."""
     if from_code:
         report = service.rank_transitions(
-            taxonomy=taxonomy, from_code=from_code, top=top, data_dir=data_dir(request)
+            taxonomy=taxonomy, from_code=from_code, top=top, data_dir=data_dir(request), session=session
         )
         return service.to_jsonable(report)
     _, profile = subject_profile(session, principal, learner_id)
     service.require_competencies(profile)
-    report = service.rank_transitions(taxonomy=taxonomy, profile=profile, top=top, data_dir=data_dir(request))
+    report = service.rank_transitions(
+        taxonomy=taxonomy, profile=profile, top=top, data_dir=data_dir(request), session=session
+    )
     out = service.to_jsonable(report)
     for rec in out["recommendations"]:
         rec["outlook_words"] = service.outlook_in_words(rec["outlook"])
@@ -157,7 +160,9 @@ def gaps(
     """Every requirement of the target with its source, the learner's status and evidence, and readiness."""
     _, profile = subject_profile(session, principal, learner_id)
     service.require_competencies(profile)
-    report = service.gap_analysis(taxonomy=taxonomy, code=target, profile=profile, data_dir=data_dir(request))
+    report = service.gap_analysis(
+        taxonomy=taxonomy, code=target, profile=profile, data_dir=data_dir(request), session=session
+    )
     return service.to_jsonable(report)
 
 
@@ -186,6 +191,7 @@ def pathway(
         catalog=catalog,
         objective=chosen,
         data_dir=data_dir(request),
+        session=session,
     )
     return service.to_jsonable(report)
 
@@ -258,11 +264,15 @@ def delete_employer_role(session: DbSession, principal: EmployerWriter, role_id:
 
 @router.get("/employer/occupation-requirements")
 def occupation_requirements(
-    request: Request, principal: EmployerReader, target: Target, taxonomy: Taxonomy = "esco"
+    request: Request,
+    session: DbSession,
+    principal: EmployerReader,
+    target: Target,
+    taxonomy: Taxonomy = "esco",
 ) -> dict[str, Any]:
     """An occupation's requirements as a role would be prefilled with them (to review before creating it)."""
     code, title, items = workforce_service.occupation_requirements(
-        taxonomy=taxonomy, code=target, data_dir=data_dir(request)
+        taxonomy=taxonomy, code=target, data_dir=data_dir(request), session=session
     )
     return {"code": code, "title": title, "requirements": [i.model_dump() for i in items]}
 

@@ -451,6 +451,14 @@ def stored_profile(session: Session, *, learner_id: str) -> tuple[LearnerProfile
     return validate_profile(record.data), record.updated_at
 
 
+def analysis_profile(session: Session, *, learner_id: str) -> tuple[LearnerProfile, dt.datetime | None]:
+    """What every analysis reads: the stored profile with the credentials held, PLAR outcomes and CLB results."""
+    from bridgeway.planning import evidence
+
+    profile, updated_at = stored_profile(session, learner_id=learner_id)
+    return evidence.with_records(session, profile, learner_id=learner_id), updated_at
+
+
 def get_profile(
     session: Session, *, learner_id: str, viewer: Any
 ) -> tuple[LearnerProfile, dt.datetime | None]:
@@ -573,7 +581,9 @@ def client_overview(session: Session, *, viewer: Any) -> list[dict[str, Any]]:
                 "latest": max((t for t in (updated, last_note) if t is not None), default=None),
             }
         )
-    rows.sort(key=lambda r: (r["latest"] is None, -(r["latest"].timestamp() if r["latest"] else 0), r["name"]))
+    rows.sort(
+        key=lambda r: (r["latest"] is None, -(r["latest"].timestamp() if r["latest"] else 0), r["name"])
+    )
     return rows
 
 
@@ -602,7 +612,7 @@ def workforce_gaps(
     for user in clients(session, viewer=viewer):
         if not isinstance(user, User):
             continue
-        profile, _ = stored_profile(session, learner_id=user.id)
+        profile, _ = analysis_profile(session, learner_id=user.id)
         if not profile.competencies:
             without.append(user.display_name)
             continue

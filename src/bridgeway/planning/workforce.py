@@ -22,7 +22,7 @@ from bridgeway.accounts import service as accounts_service
 from bridgeway.accounts.domain import Principal
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.errors import InvalidInput
-from bridgeway.planning import repository, service
+from bridgeway.planning import evidence, repository, service
 from bridgeway.planning.engine import gaps as gap_engine
 from bridgeway.planning.engine import learner as learner_engine
 from bridgeway.planning.engine import workforce as engine
@@ -37,7 +37,6 @@ from bridgeway.planning.errors import (
 )
 from bridgeway.planning.models import EmployerRole, WorkforceGroup
 from bridgeway.planning.schemas import EmployerRoleIn, LearnerProfile, RoleRequirementIn, WorkforceGroupIn
-from bridgeway.planning.sources import load_space
 
 # Rated taxonomies rate almost every descriptor for every occupation; a role prefilled from one keeps the
 # descriptors rated at least this share of the top of the scale (OaSIS 3 of 5), the employer adds others.
@@ -77,9 +76,9 @@ def _source_text(taxonomy: str, kind: str, level: float | None, occupation: str 
     return f"{name}, level {level:g} of {scale}{of}" if level else f"{name}{of}"
 
 
-def _space(taxonomy: str, data_dir: Path | None) -> OccupationSpace:
+def _space(taxonomy: str, data_dir: Path | None, session: Session | None = None) -> OccupationSpace:
     try:
-        return load_space(taxonomy, data_dir)
+        return service.occupation_space(taxonomy, session=session, data_dir=data_dir)
     except DataUnavailable as exc:
         raise DataUnavailable(f"the {taxonomy} data is not available here: {exc.message}") from exc
 
@@ -93,7 +92,11 @@ def external_id(label: str) -> str:
 
 
 def resolve_requirements(
-    items: list[RoleRequirementIn], *, data_dir: Path | None = None, occupation: str | None = None
+    items: list[RoleRequirementIn],
+    *,
+    data_dir: Path | None = None,
+    occupation: str | None = None,
+    session: Session | None = None,
 ) -> list[engine.RoleRequirement]:
     """Check every competency exists (employer-defined ones need a label), fill labels and sources."""
     if not items:
@@ -108,7 +111,7 @@ def resolve_requirements(
                 raise InvalidInput(f"the employer-defined competency {cid!r} needs a label")
             cid = external_id(cid.removeprefix(engine.EXTERNAL_PREFIX) or label)
         else:
-            space = _space(taxonomy, data_dir)
+            space = _space(taxonomy, data_dir, session)
             col = learner_engine.resolve_competency(space, cid)
             if col is None:
                 raise UnknownCompetency(
@@ -140,10 +143,10 @@ def resolve_requirements(
 
 
 def occupation_requirements(
-    *, taxonomy: str, code: str, data_dir: Path | None = None
+    *, taxonomy: str, code: str, data_dir: Path | None = None, session: Session | None = None
 ) -> tuple[str, str, list[RoleRequirementIn]]:
     """An occupation's requirements, ready to edit as a role: (code, title, requirements), most important first."""
-    space = _space(taxonomy, data_dir)
+    space = _space(taxonomy, data_dir, session)
     row = learner_engine.resolve_occupation(space, code)
     cols, importance, levels, kinds = space.requirements_of(row)
     items: list[tuple[float, RoleRequirementIn]] = []
@@ -183,7 +186,7 @@ def search_competencies(session: Session, *, q: str, limit: int = 15) -> list[di
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     for hit in hits:
-        cid = _planner_id(hit.source, hit.code, hit.label)
+        cid = _planner_id(session, hit.source, hit.code, hit.label)
         if cid is None or cid in seen:
             continue
         seen.add(cid)
@@ -210,14 +213,14 @@ def search_occupations(session: Session, *, q: str, taxonomy: str, limit: int = 
     return [{"code": h.code, "ref": h.ref, "label": h.label, "source": h.source} for h in hits]
 
 
-def _planner_id(source: str, code: str, label: str) -> str | None:
+def _planner_id(session: Session, source: str, code: str, label: str) -> str | None:
     """The id the planner's spaces use for a taxonomy hit (OaSIS descriptors go by category and name there)."""
     if source == "esco":
         return code
     if source == "onet":
         return code if code.startswith("onet:") else f"onet:{code}"
     try:
-        space = load_space("noc")
+        space = service.occupation_space("noc", session=session)
     except DataUnavailable:
         return None
     wanted = label.strip().lower()
@@ -264,19 +267,19 @@ def stored_items(role: EmployerRole) -> list[RoleRequirementIn]:
 
 
 def _needs(
-    data: EmployerRoleIn, data_dir: Path | None, title: str | None = None
+    session: Session, data: EmployerRoleIn, data_dir: Path | None, title: str | None = None
 ) -> tuple[list[engine.RoleRequirement], str | None, str | None]:
     code = None
     items = data.requirements
     if data.occupation:
         code, title, prefilled = occupation_requirements(
-            taxonomy=data.taxonomy, code=data.occupation, data_dir=data_dir
+            taxonomy=data.taxonomy, code=data.occupation, data_dir=data_dir, session=session
         )
         if items is None:
             items = prefilled
     if items is None:
         raise InvalidInput("give an occupation to start from, or the role's own list of competencies")
-    return resolve_requirements(items, data_dir=data_dir, occupation=title), code, title
+    return resolve_requirements(items, data_dir=data_dir, occupation=title, session=session), code, title
 
 
 def create_role(
@@ -284,7 +287,7 @@ def create_role(
 ) -> EmployerRole:
     """Define a role for the actor's employer (from an occupation, its own list, or both), audited."""
     employer_id = employer_id_of(actor)
-    reqs, code, title = _needs(data, data_dir)
+    reqs, code, title = _needs(session, data, data_dir)
     role = EmployerRole(
         employer_id=employer_id,
         name=data.name.strip(),
@@ -319,7 +322,7 @@ def update_role(
     before = _role_state(role)
     if data.occupation is None and data.requirements is None:
         data = data.model_copy(update={"requirements": stored_items(role)})
-    reqs, code, title = _needs(data, data_dir, None if data.occupation else role.occupation_title)
+    reqs, code, title = _needs(session, data, data_dir, None if data.occupation else role.occupation_title)
     role.name, role.description = data.name.strip(), data.description.strip()
     if code is not None:
         role.taxonomy, role.occupation_code, role.occupation_title = data.taxonomy, code, title
@@ -524,7 +527,8 @@ def analyse_group(session: Session, *, viewer: Principal, role_id: str, group_id
         if user is None or user.deleted_at is not None:
             gone += 1
             continue
-        profile = service.validate_profile(stored[uid]) if uid in stored else LearnerProfile()
+        typed = service.validate_profile(stored[uid]) if uid in stored else LearnerProfile()
+        profile = evidence.with_records(session, typed, learner_id=uid)
         if not profile.competencies:
             without_profile.append(user.display_name)
             continue

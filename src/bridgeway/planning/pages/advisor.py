@@ -32,7 +32,7 @@ def _client(
     user = service.check_can_view(session, learner_id=learner_id, viewer=principal)
     name = user.display_name if user is not None else principal.display_name
     subject = common.Subject(id=learner_id, name=name, is_self=False, base=f"/planning/clients/{learner_id}")
-    profile, updated_at = service.stored_profile(session, learner_id=learner_id)
+    profile, updated_at = service.analysis_profile(session, learner_id=learner_id)
     notes = service.list_notes(session, viewer=principal, learner_id=learner_id)
     return subject, profile, {"notes": notes, "updated_at": updated_at, "advisor": True}
 

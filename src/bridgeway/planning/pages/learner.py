@@ -43,7 +43,7 @@ def my_options(
     page: Page = None,
 ) -> HTMLResponse:
     """My options: occupations within reach, ranked, with tier, outlook, readiness and licence; filtered, paged."""
-    profile, updated_at = service.stored_profile(session, learner_id=principal.user_id)
+    profile, updated_at = service.analysis_profile(session, learner_id=principal.user_id)
     return show_options(
         request,
         profile,
@@ -59,7 +59,7 @@ def my_gaps(
     request: Request, session: DbSession, principal: Learner, target: Text = None, taxonomy: Text = "esco"
 ) -> HTMLResponse:
     """My gaps for a target occupation, each requirement line explained."""
-    profile, _ = service.stored_profile(session, learner_id=principal.user_id)
+    profile, _ = service.analysis_profile(session, learner_id=principal.user_id)
     return show_gaps(
         request, profile, subject=_me(principal), taxonomy=common.clean_taxonomy(taxonomy), target=target
     )
@@ -77,7 +77,7 @@ def my_pathway(
     mix: Mix = None,
 ) -> HTMLResponse:
     """My pathway to a target for the objective I pick: timeline, credentials, supports, alternatives."""
-    profile, _ = service.stored_profile(session, learner_id=principal.user_id)
+    profile, _ = service.analysis_profile(session, learner_id=principal.user_id)
     return show_pathway(
         request,
         session,
