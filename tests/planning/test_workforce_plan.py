@@ -451,3 +451,26 @@ def test_a_prerequisite_shared_by_both_formats_is_planned_once() -> None:
     safety = next(o for o in result.options if o.opportunity_id == "safety")
     assert safety.people == ["ana", "ben"]  # planned with the workshop, needed by the evening course too
     assert safety.closes == []
+
+
+def test_the_demo_learner_gets_a_profile_her_options_and_gaps_can_use(
+    session: Session, client: TestClient, shared_data_dir: Path
+) -> None:
+    from bridgeway.accounts.domain import Role
+    from bridgeway.planning import demo, service
+    from tests.factories.accounts import create_user
+
+    representative = employer_user(session)
+    employer = session.get(Employer, representative.employer_id)
+    assert employer is not None
+    learner = create_user(session, Role.LEARNER)
+    users = {Role.EMPLOYER: representative, Role.LEARNER: learner}
+    summary = demo.seed(session, employer=employer, users=users, data_dir=shared_data_dir)
+    assert summary["learner_profile"].startswith("saved")
+    profile, _ = service.stored_profile(session, learner_id=learner.id)
+    assert len(profile.competencies) == len(demo.LEARNER_SKILLS)
+    assert profile.constraints.hours_per_week == 8
+    gaps = service.gap_analysis(
+        taxonomy="esco", code=demo.MILLING_MACHINE_OPERATOR, profile=profile, data_dir=shared_data_dir
+    )
+    assert 0 < gaps.primary.readiness < 1

@@ -1,4 +1,8 @@
-"""Demo workforce planning: the demo employer's night-shift crew, a role they are trained for, and its gap report.
+"""Demo planning: the demo learner's own profile, and the demo employer's night-shift crew, role and gap report.
+
+The demo learner (Léa, a laid-off milling-machine operator) gets a profile with the skills of her last job, her
+constraints (evenings and weekends, 8 hours a week, a budget) and no language results of her own (PLAR's apply),
+so "my options", "my gaps" and "my pathway" have something true to show.
 
 Four employees of the demo employer (fictional people) save planning profiles and consent to share them with
 the employer; the employer defines "CNC set-up operator, night shift" from ESCO skills the demo catalogue
@@ -70,6 +74,47 @@ CREW: tuple[tuple[str, str, dict[str, str]], ...] = (
 )
 
 
+# Léa's skills from her last job (ESCO v1.1.1 labels, essential skills of "milling machine operator").
+LEARNER_SKILLS: dict[str, str] = {
+    "read standard blueprints": "inferred_from_work",
+    "set up the controller of a machine": "inferred_from_work",
+    "monitor automated machines": "inferred_from_work",
+    "operate precision measuring equipment": "inferred_from_work",
+    "perform test run": "inferred_from_work",
+    "remove inadequate workpieces": "inferred_from_work",
+    "ensure equipment availability": "self_claimed",
+    "perform machine maintenance": "self_claimed",
+    "troubleshoot": "self_claimed",
+}
+LEARNER_CONSTRAINTS = {
+    "budget": 2500,
+    "hours_per_week": 8,
+    "schedule": ["evenings", "weekends", "self_paced"],
+}
+MILLING_MACHINE_OPERATOR = "http://data.europa.eu/esco/occupation/a1c9f8b7-c4ce-4b15-ac3c-3378c300d8f2"
+
+
+def _learner_profile(session: Session, learner: User, skills: dict[str, str]) -> bool:
+    """Save the demo learner's profile once (when the ESCO files are here); say whether she has one."""
+    profile, _ = service.stored_profile(session, learner_id=learner.id)
+    if profile.competencies or not skills:
+        return bool(profile.competencies)
+    claims = [
+        {"id": skills[label], "evidence": kind} for label, kind in LEARNER_SKILLS.items() if label in skills
+    ]
+    service.save_profile(
+        session,
+        actor=accounts_service.principal_for(learner),
+        data={
+            "competencies": claims,
+            "constraints": LEARNER_CONSTRAINTS,
+            "previous_occupation": MILLING_MACHINE_OPERATOR,
+            "job_zone": 3,
+        },
+    )
+    return True
+
+
 def _person(session: Session, email: str, name: str) -> User:
     try:
         return accounts_service.get_user_by_email(session, email)
@@ -85,7 +130,11 @@ def _skills(data_dir: Path | None) -> dict[str, str]:
         space = load_space("esco", data_dir)
     except DataUnavailable:
         return {}
-    wanted = {label for label, _ in ROLE_SKILLS} | {lab for _, _, held in CREW for lab in held}
+    wanted = (
+        {label for label, _ in ROLE_SKILLS}
+        | {lab for _, _, held in CREW for lab in held}
+        | set(LEARNER_SKILLS)
+    )
     return {
         label: cid
         for cid, label in zip(space.competency_ids, space.competency_labels, strict=True)
@@ -99,6 +148,8 @@ def seed(
     """Create the crew (consenting to the employer), the role and the group; say what exists."""
     actor = accounts_service.principal_for(users.get(Role.EMPLOYER) or users[Role.EMPLOYER.value])
     skills = _skills(data_dir)
+    learner = users.get(Role.LEARNER) or users.get(Role.LEARNER.value)
+    learner_profile = learner is not None and _learner_profile(session, learner, skills)
     crew = []
     for email, name, held in CREW:
         person = _person(session, email, name)
@@ -138,6 +189,7 @@ def seed(
             data=WorkforceGroupIn(name=GROUP_NAME, kind="employees", member_ids=[p.id for p in crew]),
         )
     return {
+        "learner_profile": "saved (see /planning as the demo learner)" if learner_profile else "none",
         "role": role.name,
         "group": group.name,
         "people": len(crew),
