@@ -445,12 +445,12 @@ def test_at_the_outcome_the_learner_sees_decisions_credit_credentials_and_gaps_h
     assert 'action="/planning/gaps"' in page
     assert 'name="target"' in page
     assert 'name="taxonomy"' in page
-    assert (
-        client.get(
-            "/planning/gaps?target=http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2Fx&taxonomy=esco"
-        ).status_code
-        == 200
+    # the hand-off lands on planning's gap page, which now counts the recognised competencies as evidence
+    milling_machine_operator = (
+        "http%3A%2F%2Fdata.europa.eu%2Fesco%2Foccupation%2Fa1c9f8b7-c4ce-4b15-ac3c-3378c300d8f2"
     )
+    handed = client.get(f"/planning/gaps?target={milling_machine_operator}&taxonomy=esco")
+    assert handed.status_code == 200, handed.text[-500:]
     csv = client.get(f"/api/v1/plar/cases/{case_id}/credit.csv")
     assert csv.status_code == 200
     assert "MC-WLD" in csv.text
