@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from bridgeway.accounts.domain import Role
 from tests.browser.conftest import LiveServer
@@ -12,7 +13,7 @@ from tests.planning.employers import BLUEPRINTS, CNC, consenting_person
 
 
 def test_an_employer_builds_a_role_groups_people_and_sees_the_heat_map_and_a_plan(  # type: ignore[no-untyped-def]
-    page, live_server: LiveServer, login: Callable[[str, str], None]
+    page, live_server: LiveServer, login: Callable[[str, str], None], shared_data_dir: Path
 ) -> None:
     from bridgeway.taxonomy.routes.read import _INDEX
 
