@@ -191,3 +191,36 @@ def test_the_api_lists_and_marks_read(client: TestClient, session: Session) -> N
     assert client.post("/api/v1/notifications/mark-read", json={}, headers=auth).status_code == 422
     session.refresh(foreign)
     assert foreign.read_at is None
+
+
+def _subjects(settings: Settings) -> set[str]:
+    return {str(message_from_bytes(p.read_bytes())["Subject"]) for p in _outbox(settings)}
+
+
+def test_a_released_savepoint_sends_nothing_until_the_transaction_commits(
+    session: Session, settings: Settings
+) -> None:
+    session.commit()
+    with session.begin_nested():
+        mail.send_after_commit(
+            session, settings, mail.Mail(to="a@example.org", subject="Step done", body=".")
+        )
+    assert _outbox(settings) == []  # the request could still fail after its step's savepoint
+    session.commit()
+    assert _subjects(settings) == {"Step done"}
+
+
+def test_a_rolled_back_savepoint_drops_only_the_mails_queued_inside_it(
+    session: Session, settings: Settings
+) -> None:
+    session.commit()
+    mail.send_after_commit(session, settings, mail.Mail(to="a@example.org", subject="Outcome", body="."))
+    refused = session.begin_nested()
+    mail.send_after_commit(session, settings, mail.Mail(to="a@example.org", subject="Refused step", body="."))
+    refused.rollback()
+    with session.begin_nested():
+        mail.send_after_commit(
+            session, settings, mail.Mail(to="a@example.org", subject="Kept step", body=".")
+        )
+    session.commit()
+    assert _subjects(settings) == {"Outcome", "Kept step"}

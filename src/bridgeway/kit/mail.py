@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from bridgeway.kit.clock import utcnow
 from bridgeway.kit.ids import new_id
@@ -78,28 +78,46 @@ def send(settings: MailSettings, mail: Mail) -> Path | None:
 
 
 def send_after_commit(session: Session, settings: MailSettings, mail: Mail) -> None:
-    """Queue a mail on the session; it is sent when the session commits and dropped when it rolls back.
+    """Queue a mail on the session; it is sent when the session's transaction commits and dropped when it rolls back.
 
-    A failure to send is logged, not raised: the change it reports is already committed.
+    Savepoints count: releasing one sends nothing yet (the request may still fail), and rolling one back drops only
+    the mails queued inside it. A failure to send is logged, not raised: the change it reports is already committed.
     """
-    pending: list[tuple[MailSettings, Mail]] | None = session.info.get(_PENDING)
+    pending: list[_Queued] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
         event.listen(session, "after_commit", _flush_pending)
-        event.listen(session, "after_rollback", _drop_pending)
-    pending.append((settings, mail))
+        event.listen(session, "after_soft_rollback", _drop_pending)
+    pending.append((session.get_nested_transaction() or session.get_transaction(), settings, mail))
+
+
+_Queued = tuple[SessionTransaction | None, MailSettings, Mail]
 
 
 def _flush_pending(session: Session) -> None:
-    pending: list[tuple[MailSettings, Mail]] = session.info.get(_PENDING) or []
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released, not the transaction: wait for the real commit
+    pending: list[_Queued] = session.info.get(_PENDING) or []
     session.info[_PENDING] = []
-    for settings, mail in pending:
+    for _, settings, mail in pending:
         try:
             send(settings, mail)
         except (OSError, smtplib.SMTPException):
             log.exception("could not send the e-mail '%s' to %s", mail.subject, mail.to)
 
 
-def _drop_pending(session: Session) -> None:
-    if session.info.get(_PENDING):
+def _inside(queued_in: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    """Whether a mail queued in `queued_in` belongs to `ended` (that transaction or one nested in it)."""
+    while queued_in is not None:
+        if queued_in is ended:
+            return True
+        queued_in = queued_in.parent
+    return False
+
+
+def _drop_pending(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending: list[_Queued] = session.info.get(_PENDING) or []
+    if not previous_transaction.nested:
         session.info[_PENDING] = []
+        return
+    session.info[_PENDING] = [q for q in pending if not _inside(q[0], previous_transaction)]
